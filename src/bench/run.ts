@@ -1,0 +1,179 @@
+// The benchmark suites: realistic training steps (MLP, CNN, GCN) and the optimizer update alone
+// (ours against tfjs's built-in). Returns plain data; cli.ts formats it.
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, type BackendInfo } from '../backend';
+import { applyWasmPatches, removeWasmPatches, wasmPatchesEnabled } from '../backend/wasm-patches';
+import { timeInterleaved, type CaseTiming, type Stepper, type TimingOptions } from './stats';
+import { createReferenceMlp, type BenchModel } from './reference-mlp';
+import { classificationStepper, optimizerStepper, syntheticMnist, type ClassificationData } from './train-steps';
+import { loadModels, loadOptimizers, type OptimizersModule } from './project-modules';
+
+export const SUITES = ['mlp', 'cnn', 'gcn', 'opt'] as const;
+export type Suite = (typeof SUITES)[number];
+export const BENCH_OPTIMIZERS = ['adam', 'sgd', 'momentum', 'rmsprop'] as const;
+
+export interface BenchOptions {
+  suites: Suite[];
+  timing: TimingOptions;
+  /** Also time the MLP step with the patches removed, interleaved with the patched runs. */
+  ab: boolean;
+  batch: number;
+}
+
+export interface OptimizerStepResult {
+  oursMs: number;
+  builtinMs: number;
+  /** oursMs / builtinMs: 1.0 is parity, the target is ≤ 1.2. */
+  ratio: number;
+}
+
+export interface BenchResult {
+  backend: string;
+  tfjs: string;
+  patches: string[];
+  machine: BackendInfo['machine'];
+  repeats: number;
+  batch: number;
+  /** Headline: MLP 784-128-64-10 training step, Adam (ours when src/optimizers exists). */
+  mlp_b64_samples_per_s?: number;
+  mlp_model?: string;
+  mlp_optimizer?: string;
+  cnn_b64_samples_per_s?: number;
+  gcn_samples_per_s?: number;
+  optimizer_step?: Record<string, OptimizerStepResult>;
+  /** Every timed case, for the table and for A/B comparisons. */
+  cases: Array<CaseTiming & { suite: Suite }>;
+  skipped: Array<{ suite: Suite; reason: string }>;
+}
+
+const HP = { learningRate: 1e-3 };
+
+function builtinAdam(): tf.Optimizer {
+  return tf.train.adam(HP.learningRate);
+}
+
+/** Ours when src/optimizers exists; else tfjs's, labelled as such. */
+function headlineAdam(opts: OptimizersModule | undefined): { label: string; make: () => tf.Optimizer } {
+  return opts
+    ? { label: 'adam (ours)', make: () => opts.createOptimizer('adam', HP) }
+    : { label: 'adam (tf.train)', make: builtinAdam };
+}
+
+function mlpModel(): { label: string; make: () => BenchModel } {
+  const models = loadModels();
+  return models
+    ? { label: 'src/models mlp-128-64', make: () => models.createModel('mlp-128-64', { seed: 1 }) }
+    : { label: 'bench reference MLP 784-128-64-10', make: () => createReferenceMlp() };
+}
+
+/** Run a stepper with the wasm patches forced on or off (A/B in one process). */
+function withPatches(stepper: Stepper, on: boolean): Stepper {
+  return {
+    samplesPerStep: stepper.samplesPerStep,
+    run(steps) {
+      if (on) applyWasmPatches({ force: true });
+      else removeWasmPatches();
+      stepper.run(steps);
+    },
+    dispose: () => stepper.dispose(),
+  };
+}
+
+interface OwnedCase {
+  name: string;
+  stepper: Stepper;
+  owned: { dispose(): void }[];
+}
+
+function timeAndDispose(cases: OwnedCase[], timing: TimingOptions): CaseTiming[] {
+  try {
+    return timeInterleaved(cases, timing);
+  } finally {
+    for (const c of cases) {
+      c.stepper.dispose();
+      for (const o of c.owned) o.dispose();
+    }
+  }
+}
+
+function classificationCase(name: string, model: BenchModel, optimizer: tf.Optimizer, data: ClassificationData, batch: number): OwnedCase {
+  return { name, stepper: classificationStepper(model, optimizer, data, batch), owned: [model, optimizer] };
+}
+
+export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
+  const info = await initBackend();
+  const optimizers = loadOptimizers();
+  const result: BenchResult = {
+    backend: info.name, tfjs: info.tfjsVersion, patches: info.patches, machine: info.machine,
+    repeats: opts.timing.repeats, batch: opts.batch, cases: [], skipped: [],
+  };
+  const record = (suite: Suite, timings: CaseTiming[]) => result.cases.push(...timings.map((t) => ({ ...t, suite })));
+  const needsMnist = opts.suites.includes('mlp') || opts.suites.includes('cnn');
+  const data = needsMnist ? syntheticMnist() : undefined;
+
+  if (opts.suites.includes('mlp') && data) {
+    const model = mlpModel();
+    result.mlp_model = model.label;
+    const variants: Array<{ label: string; make: () => tf.Optimizer }> = [{ label: 'adam (tf.train)', make: builtinAdam }];
+    if (optimizers) variants.push(headlineAdam(optimizers));
+    const patchStates = opts.ab && info.name === 'wasm' ? [true, false] : [undefined];
+    const cases: OwnedCase[] = [];
+    for (const v of variants) {
+      for (const on of patchStates) {
+        const c = classificationCase(`mlp b${opts.batch} ${v.label}`, model.make(), v.make(), data, opts.batch);
+        if (on !== undefined) {
+          c.stepper = withPatches(c.stepper, on);
+          c.name += on ? ' [patched]' : ' [stock]';
+        }
+        cases.push(c);
+      }
+    }
+    const timings = timeAndDispose(cases, opts.timing);
+    if (opts.ab) restorePatchState();
+    record('mlp', timings);
+    const headline = headlineAdam(optimizers).label;
+    const main = timings.find((t) => t.name.includes(headline) && !t.name.endsWith('[stock]'));
+    result.mlp_optimizer = headline;
+    result.mlp_b64_samples_per_s = main && Math.round(main.medianSamplesPerS);
+  }
+
+  const models = loadModels();
+  if (opts.suites.includes('cnn')) {
+    if (!models || !data) result.skipped.push({ suite: 'cnn', reason: 'src/models is not available yet' });
+    else {
+      const [t] = timeAndDispose([classificationCase(`cnn b${opts.batch} ${headlineAdam(optimizers).label}`, models.createModel('cnn', { seed: 1 }), headlineAdam(optimizers).make(), data, opts.batch)], opts.timing);
+      record('cnn', [t]);
+      result.cnn_b64_samples_per_s = Math.round(t.medianSamplesPerS);
+    }
+  }
+
+  if (opts.suites.includes('gcn')) {
+    result.skipped.push({ suite: 'gcn', reason: 'src/models (gcn) is not available yet' });
+  }
+
+  if (opts.suites.includes('opt')) {
+    if (!optimizers) result.skipped.push({ suite: 'opt', reason: 'src/optimizers is not available yet' });
+    else {
+      result.optimizer_step = {};
+      for (const name of BENCH_OPTIMIZERS) {
+        const shared = createReferenceMlp();
+        const ours = optimizers.createOptimizer(name, HP);
+        const builtin = optimizers.createBuiltinOptimizer(name, HP);
+        const [o, b] = timeAndDispose([
+          { name: `optimizer step ${name} (ours)`, stepper: optimizerStepper(ours, shared.variables), owned: [ours] },
+          { name: `optimizer step ${name} (tf.train)`, stepper: optimizerStepper(builtin, shared.variables), owned: [builtin] },
+        ], opts.timing);
+        shared.dispose();
+        record('opt', [o, b]);
+        result.optimizer_step[name] = { oursMs: o.medianMsPerStep, builtinMs: b.medianMsPerStep, ratio: o.medianMsPerStep / b.medianMsPerStep };
+      }
+    }
+  }
+  return result;
+}
+
+/** After an A/B run, leave the patches as the environment asked for them. */
+function restorePatchState(): void {
+  if (wasmPatchesEnabled()) applyWasmPatches();
+  else removeWasmPatches();
+}
