@@ -1,0 +1,4 @@
+export * from './random';
+export * from './idx';
+export * from './mnist';
+export * from './karate';
