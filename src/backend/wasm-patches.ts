@@ -2,6 +2,7 @@
 // Each patch is reversible (the benchmark interleaves stock and patched runs in one process) and
 // tested to give the stock results (test/backend.*.test.ts). ATLAS_WASM_PATCHES=0 disables them.
 import * as tf from '@tensorflow/tfjs';
+import { installTransposedMatMul } from './patches/matmul';
 
 export interface WasmPatch {
   name: string;
@@ -11,7 +12,13 @@ export interface WasmPatch {
   install(): () => void;
 }
 
-const PATCHES: WasmPatch[] = [];
+const PATCHES: WasmPatch[] = [
+  {
+    name: 'matmul-transpose-xnnpack',
+    description: 'BatchMatMul/_FusedMatMul with a transposed operand: explicit transposes + XNNPACK instead of the naive loop (dense backward pass)',
+    install: installTransposedMatMul,
+  },
+];
 
 const installed: Array<{ name: string; uninstall: () => void }> = [];
 

@@ -9,14 +9,17 @@ export interface BenchModel {
   dispose(): void;
 }
 
+let instances = 0;
+
 export function createReferenceMlp(sizes: readonly number[] = [784, 128, 64, 10], seed = 1): BenchModel {
   if (sizes.length < 2) throw new Error(`createReferenceMlp: need ≥ 2 layer sizes, got [${sizes.join(', ')}].`);
   const variables: tf.Variable[] = [];
+  const prefix = `bench_mlp${instances++}`; // variable names are global in tfjs
   for (let i = 0; i + 1 < sizes.length; i++) {
     const [fanIn, fanOut] = [sizes[i], sizes[i + 1]];
     const limit = Math.sqrt(6 / (fanIn + fanOut));
-    variables.push(tf.variable(tf.randomUniform([fanIn, fanOut], -limit, limit, 'float32', seed + i), true, `bench_mlp/dense${i}/kernel`));
-    variables.push(tf.variable(tf.zeros([fanOut]), true, `bench_mlp/dense${i}/bias`));
+    variables.push(tf.variable(tf.randomUniform([fanIn, fanOut], -limit, limit, 'float32', seed + i), true, `${prefix}/dense${i}/kernel`));
+    variables.push(tf.variable(tf.zeros([fanOut]), true, `${prefix}/dense${i}/bias`));
   }
   const layers = variables.length / 2;
   return {
