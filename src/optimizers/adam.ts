@@ -1,0 +1,72 @@
+// Adam: bias-corrected first and second moments; ε outside the square root (torch, tfjs, the paper).
+import * as tf from '@tensorflow/tfjs';
+import { L2_LATEX, withL2 } from './common';
+import type { OptimizerInfo, Rule } from './types';
+
+type State = { m: tf.Tensor; v: tf.Tensor };
+type Coefficient = 'lr' | 'beta1' | 'oneMinusBeta1' | 'beta2' | 'oneMinusBeta2' | 'bc1' | 'bc2' | 'eps' | 'wd';
+type Hp = 'learningRate' | 'beta1' | 'beta2' | 'epsilon' | 'weightDecay';
+
+export const adamRule: Rule<State, Coefficient, Hp> = {
+  init: (p) => ({ m: tf.zerosLike(p), v: tf.zerosLike(p) }),
+  coefficients: (hp, t) => ({
+    lr: hp.learningRate, eps: hp.epsilon, wd: hp.weightDecay,
+    beta1: hp.beta1, oneMinusBeta1: 1 - hp.beta1, bc1: 1 - hp.beta1 ** t,
+    beta2: hp.beta2, oneMinusBeta2: 1 - hp.beta2, bc2: 1 - hp.beta2 ** t,
+  }),
+  update({ m, v }, g, p, c, hp) {
+    g = withL2(g, p, c.wd, hp.weightDecay);
+    m = tf.add(tf.mul(c.beta1, m), tf.mul(c.oneMinusBeta1, g));
+    v = tf.add(tf.mul(c.beta2, v), tf.mul(c.oneMinusBeta2, tf.square(g)));
+    const mHat = tf.div(m, c.bc1);
+    const vHat = tf.div(v, c.bc2);
+    const param = tf.sub(p, tf.div(tf.mul(c.lr, mHat), tf.add(tf.sqrt(vHat), c.eps)));
+    return { param, state: { m, v } };
+  },
+};
+
+/** The moment and bias-correction lines shared by the Adam family's LaTeX. */
+export const ADAM_MOMENTS_LATEX = String.raw`m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
+v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2`;
+
+export const ADAM_SYMBOLS = {
+  '\\theta': 'p', g_t: 'g', m_t: 'm', v_t: 'v', '\\hat m_t': 'mHat', '\\hat v_t': 'vHat', '\\eta': 'lr',
+  '\\beta_1': 'beta1', '\\beta_2': 'beta2', '1-\\beta_1^t': 'bc1', '1-\\beta_2^t': 'bc2', '\\epsilon': 'eps', '\\lambda': 'wd',
+} as const;
+
+export const adamInfo: OptimizerInfo = {
+  name: 'adam',
+  displayName: 'Adam',
+  family: 'adam',
+  defaults: { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 },
+  torch: 'torch.optim.Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)',
+  latex: String.raw`\begin{aligned}
+${L2_LATEX} \\
+${ADAM_MOMENTS_LATEX} \\
+\hat m_t &= m_t / (1-\beta_1^t) \\
+\hat v_t &= v_t / (1-\beta_2^t) \\
+\theta_t &= \theta_{t-1} - \frac{\eta\, \hat m_t}{\sqrt{\hat v_t} + \epsilon}
+\end{aligned}`,
+  symbols: ADAM_SYMBOLS,
+  paper: { authors: 'D. P. Kingma, J. Ba', year: 2015, title: 'Adam: A Method for Stochastic Optimization', venue: 'ICLR 2015', url: 'https://arxiv.org/abs/1412.6980' },
+  pros: ['Combines momentum (first moment) with per-weight step sizes (second moment), as AdaGrad and RMSprop do', 'Bias correction makes early steps well scaled', 'Step size roughly bounded by η and invariant to gradient scale; works well with defaults'],
+  cons: ['Two state buffers per weight (3× the memory of SGD)', 'Can fail to converge on some problems (the AMSGrad counter-example)', 'Often generalizes a little worse than tuned SGD with momentum; its L2 weight decay is not true weight decay (see AdamW)'],
+  whenToUse: ['Most deep-learning applications, as the default first choice', 'Noisy or sparse gradients, and when little time is available for tuning'],
+  seedNotes: [
+    {
+      seed: '000',
+      writes: String.raw`\theta_{t+1} = \theta_t - \frac{\eta}{\sqrt{\hat{v}_t + \epsilon}} \cdot \hat{m}_t`,
+      difference: 'ε inside the square root. With ε = 1e-8 that is like ε ≈ 1e-4 outside: it damps steps of weights whose gradients are tiny.',
+      whyTorch: 'The paper, torch, TensorFlow and tfjs all put ε outside the root; seeds 002, 003 and 004 write it so too.',
+    },
+  ],
+  tfjs: {
+    builtin: 'tf.train.adam(learningRate, beta1, beta2, epsilon)',
+    differences: [
+      'Default ε is the backend epsilon (1e-7 in float32) instead of torch’s 1e-8; pass ε explicitly and the rules coincide.',
+      'Bias corrections come from running float32 products β^t kept in variables, ours from float64 powers: agreement to float32 rounding.',
+      'No weight decay in the built-in.',
+    ],
+  },
+  sourceFile: 'src/optimizers/adam.ts',
+};

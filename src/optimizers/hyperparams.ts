@@ -1,0 +1,62 @@
+// Validation of user hyperparameters: one range table, errors that name the valid choices.
+import { isSchedule, type LearningRateSchedule } from './schedules';
+import { HYPERPARAMETER_KEYS, type HyperparameterKey, type Hyperparams } from './types';
+
+interface Range {
+  test: (v: number) => boolean;
+  text: string;
+}
+
+export const HYPERPARAMETER_RANGES: Readonly<Record<HyperparameterKey, Range>> = {
+  learningRate: { test: (v) => v >= 0, text: '≥ 0 (or a schedule from ./schedules)' },
+  momentum: { test: (v) => v >= 0 && v < 1, text: 'in [0, 1)' },
+  rho: { test: (v) => v >= 0 && v <= 1, text: 'in [0, 1]' },
+  beta1: { test: (v) => v >= 0 && v < 1, text: 'in [0, 1)' },
+  beta2: { test: (v) => v >= 0 && v < 1, text: 'in [0, 1)' },
+  epsilon: { test: (v) => v >= 0, text: '≥ 0' },
+  weightDecay: { test: (v) => v >= 0, text: '≥ 0' },
+  initialAccumulatorValue: { test: (v) => v >= 0, text: '≥ 0' },
+};
+
+/** Hyperparameters after defaults are filled in; learningRate may still be a schedule. */
+export type ResolvedHyperparams = Partial<Record<Exclude<HyperparameterKey, 'learningRate'>, number>> & {
+  learningRate: number | LearningRateSchedule;
+};
+
+/**
+ * Merge `hp` over `defaults` (whose keys are the ones this optimizer accepts) and validate.
+ * `label` names the optimizer in error messages.
+ */
+export function resolveHyperparams(
+  label: string,
+  defaults: Readonly<Partial<Record<HyperparameterKey, number>>>,
+  hp: Hyperparams | undefined,
+): ResolvedHyperparams {
+  const accepted = Object.keys(defaults) as HyperparameterKey[];
+  if (hp !== undefined && (hp === null || typeof hp !== 'object' || Array.isArray(hp))) {
+    throw new Error(`${label}: hyperparameters must be an object such as { learningRate: 0.01 }; got ${String(hp)}.`);
+  }
+  for (const [key, value] of Object.entries(hp ?? {})) {
+    if (value === undefined) continue; // { beta1: undefined } means "use the default"
+    if (!(accepted as string[]).includes(key)) {
+      const known = (HYPERPARAMETER_KEYS as readonly string[]).includes(key);
+      throw new Error(
+        `${label}: ${known ? `hyperparameter "${key}" does not apply to this optimizer` : `unknown hyperparameter "${key}"`}. ` +
+        `Valid keys: ${accepted.join(', ')}.`);
+    }
+  }
+  const out: Record<string, number | LearningRateSchedule> = { ...defaults };
+  for (const [key, value] of Object.entries(hp ?? {}) as [HyperparameterKey, unknown][]) {
+    if (value === undefined) continue;
+    if (key === 'learningRate' && isSchedule(value)) {
+      out[key] = value;
+      continue;
+    }
+    const range = HYPERPARAMETER_RANGES[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || !range.test(value)) {
+      throw new Error(`${label}: ${key} must be a finite number ${range.text}; got ${String(value)}.`);
+    }
+    out[key] = value;
+  }
+  return out as ResolvedHyperparams;
+}

@@ -1,0 +1,117 @@
+// Shared vocabulary of the optimizer library: names, hyperparameters, the rule contract and the
+// metadata every optimizer file exports next to its rule.
+import type * as tf from '@tensorflow/tfjs';
+import type { LearningRateSchedule } from './schedules';
+
+export const OPTIMIZER_NAMES = [
+  'sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adadelta',
+  'adam', 'amsgrad', 'adamw', 'adamax', 'nadam', 'lion',
+] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+
+export const HYPERPARAMETER_KEYS = [
+  'learningRate', 'momentum', 'rho', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'initialAccumulatorValue',
+] as const;
+export type HyperparameterKey = (typeof HYPERPARAMETER_KEYS)[number];
+
+/** What a caller may pass: any subset of the optimizer's keys; learningRate may be a schedule. */
+export interface Hyperparams {
+  learningRate?: number | LearningRateSchedule;
+  momentum?: number;
+  rho?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  weightDecay?: number;
+  initialAccumulatorValue?: number;
+}
+
+/** Hyperparameters as a rule sees them at one step: plain numbers, learning rate already scheduled. */
+export type StepHyperparams<H extends HyperparameterKey> = Readonly<Record<H, number>>;
+
+/** Per-parameter optimizer state (m, v, accumulators…); an absent entry is state this configuration does not need. */
+export type StateTensors = { [key: string]: tf.Tensor | undefined };
+
+/**
+ * An optimizer's math, optax-style. The adapter (./adapter) owns everything else.
+ * - `init`: the state for one parameter (torch's initial values).
+ * - `coefficients`: the scalars the update needs at step t (1-based), as JS numbers: hyperparameters and
+ *   step-dependent factors such as bias corrections. The adapter turns each into a cached tf.Scalar, so
+ *   `update` never allocates a scalar and a constant is uploaded once, not once per variable per step.
+ * - `update`: ONE pure function (state, g, θ, coefficients, hyperparameters) → (θ', state'), in tfjs ops,
+ *   written to read like the LaTeX in the optimizer's metadata.
+ * Declared with method syntax on purpose: methods are bivariant in their parameters, so every concrete
+ * rule is assignable to `AnyRule` for the registry without casts.
+ */
+export interface Rule<S extends StateTensors, K extends string, H extends HyperparameterKey> {
+  init(param: tf.Tensor, hp: StepHyperparams<H>): S;
+  coefficients(hp: StepHyperparams<H>, t: number): Record<K, number>;
+  update(state: S, g: tf.Tensor, p: tf.Tensor, c: Readonly<Record<K, tf.Scalar>>, hp: StepHyperparams<H>): RuleResult<S>;
+}
+export interface RuleResult<S extends StateTensors> {
+  param: tf.Tensor;
+  state: S;
+}
+export type AnyRule = Rule<StateTensors, string, HyperparameterKey>;
+
+export type OptimizerFamily = 'plain' | 'momentum' | 'adaptive' | 'adam' | 'sign';
+
+export type SeedId = '000' | '001' | '002' | '003' | '004';
+
+/** Where a source document writes the rule differently from torch (and so from our code). */
+export interface SeedNote {
+  seed: SeedId;
+  /** The seed's formula, as it writes it (KaTeX-compatible LaTeX). */
+  writes: string;
+  /** What differs from our rule. */
+  difference: string;
+  /** Why we follow torch here. */
+  whyTorch: string;
+}
+
+export interface Paper {
+  authors: string;
+  year: number;
+  title: string;
+  venue?: string;
+  url?: string;
+}
+
+export interface TfjsNotes {
+  /** The tfjs built-in, e.g. `tf.train.adam(learningRate, beta1, beta2, epsilon)`. */
+  builtin: string;
+  /** Every way the built-in differs from our (torch) rule; empty when it coincides. */
+  differences: string[];
+}
+
+export interface OptimizerInfo {
+  name: OptimizerName;
+  displayName: string;
+  family: OptimizerFamily;
+  /** Defaults (torch's, unless `defaultsNote` says otherwise); the keys are the accepted hyperparameters. */
+  defaults: Readonly<Partial<Record<HyperparameterKey, number>>>;
+  defaultsNote?: string;
+  /** The equivalent torch call. */
+  torch: string;
+  /** The update rule (KaTeX-compatible, an `aligned` block), symbol for symbol the `update` function. */
+  latex: string;
+  /** LaTeX symbol → name in the code, so a notebook can show the correspondence. */
+  symbols: Readonly<Record<string, string>>;
+  paper: Paper;
+  pros: string[];
+  cons: string[];
+  whenToUse: string[];
+  seedNotes: SeedNote[];
+  /** null when tfjs has no built-in for this optimizer. */
+  tfjs: TfjsNotes | null;
+  /** The rule's source file, relative to the repository root (notebooks show it). */
+  sourceFile: string;
+  /** Anything else a reader should know (e.g. SGD covers GD and mini-batch GD). */
+  notes?: string[];
+}
+
+/** What each optimizer file exports: its rule and its metadata, side by side. */
+export interface OptimizerDefinition {
+  info: OptimizerInfo;
+  rule: AnyRule;
+}
