@@ -58,6 +58,7 @@ function formatTable(r: BenchResult): string {
     for (const [name, o] of Object.entries(r.optimizer_step)) lines.push(`  ${name.padEnd(10)} ${o.ratio.toFixed(2)}`);
   }
   for (const s of r.skipped) lines.push(`skipped ${s.suite}: ${s.reason}`);
+  for (const e of r.errors) lines.push(`FAILED ${e.suite}: ${e.error}`);
   if (r.mlp_b64_samples_per_s !== undefined) lines.push('', `mlp_b64_samples_per_s = ${r.mlp_b64_samples_per_s} (${r.mlp_model}, ${r.mlp_optimizer})`);
   return lines.join('\n');
 }
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   if (opts.timing.repeats < 5 && !opts.json) console.warn('note: fewer than 5 repeats; medians will be noisy.');
   const result = await runBenchmark(opts);
   console.log(opts.json ? JSON.stringify(result) : formatTable(result));
+  if (result.errors.length) process.exitCode = 1;
 }
 
 if (require.main === module) {

@@ -4,6 +4,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import type { BenchModel } from './reference-mlp';
+import type { BenchTask } from './train-steps';
 
 export interface ModelsModule {
   createModel(name: string, opts?: Record<string, unknown>): BenchModel;
@@ -13,7 +14,11 @@ export interface OptimizersModule {
   createBuiltinOptimizer(name: string, hp?: Record<string, number>): tf.Optimizer;
 }
 export interface DataModule {
-  loadKarateLinkSplit(opts?: Record<string, unknown>): unknown;
+  loadKarateLinkSplit(opts: { seed: number }): { train: { pairs: Int32Array; labels: Float32Array } };
+}
+export interface TrainingModule {
+  MULTICLASS_TASK: BenchTask;
+  BINARY_TASK: BenchTask;
 }
 
 /** require() a project module; undefined only when that module itself does not exist yet. */
@@ -31,3 +36,4 @@ function loadOptional<T>(relative: string): T | undefined {
 export const loadModels = () => loadOptional<ModelsModule>('models');
 export const loadOptimizers = () => loadOptional<OptimizersModule>('optimizers');
 export const loadData = () => loadOptional<DataModule>('data');
+export const loadTraining = () => loadOptional<TrainingModule>('training');

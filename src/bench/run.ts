@@ -5,8 +5,8 @@ import { initBackend, type BackendInfo } from '../backend';
 import { applyWasmPatches, removeWasmPatches, wasmPatchesEnabled } from '../backend/wasm-patches';
 import { timeInterleaved, type CaseTiming, type Stepper, type TimingOptions } from './stats';
 import { createReferenceMlp, type BenchModel } from './reference-mlp';
-import { classificationStepper, optimizerStepper, syntheticMnist, type ClassificationData } from './train-steps';
-import { loadModels, loadOptimizers, type OptimizersModule } from './project-modules';
+import { classificationStepper, linkStepper, optimizerStepper, plainMulticlassTask, syntheticMnist, type BenchTask, type ClassificationData } from './train-steps';
+import { loadData, loadModels, loadOptimizers, loadTraining, type OptimizersModule } from './project-modules';
 
 export const SUITES = ['mlp', 'cnn', 'gcn', 'opt'] as const;
 export type Suite = (typeof SUITES)[number];
@@ -38,12 +38,16 @@ export interface BenchResult {
   mlp_b64_samples_per_s?: number;
   mlp_model?: string;
   mlp_optimizer?: string;
+  /** Loss and metric used in the steps: src/training's task, or the bench's plain fallback. */
+  task?: string;
   cnn_b64_samples_per_s?: number;
   gcn_samples_per_s?: number;
   optimizer_step?: Record<string, OptimizerStepResult>;
   /** Every timed case, for the table and for A/B comparisons. */
   cases: Array<CaseTiming & { suite: Suite }>;
   skipped: Array<{ suite: Suite; reason: string }>;
+  /** Suites that failed, with the error (a failing suite does not stop the others). */
+  errors: Array<{ suite: Suite; error: string }>;
 }
 
 const HP = { learningRate: 1e-3 };
@@ -96,8 +100,8 @@ function timeAndDispose(cases: OwnedCase[], timing: TimingOptions): CaseTiming[]
   }
 }
 
-function classificationCase(name: string, model: BenchModel, optimizer: tf.Optimizer, data: ClassificationData, batch: number): OwnedCase {
-  return { name, stepper: classificationStepper(model, optimizer, data, batch), owned: [model, optimizer] };
+function classificationCase(name: string, model: BenchModel, optimizer: tf.Optimizer, task: BenchTask, data: ClassificationData, batch: number): OwnedCase {
+  return { name, stepper: classificationStepper(model, optimizer, task, data, batch), owned: [model, optimizer] };
 }
 
 export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
@@ -105,13 +109,25 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
   const optimizers = loadOptimizers();
   const result: BenchResult = {
     backend: info.name, tfjs: info.tfjsVersion, patches: info.patches, machine: info.machine,
-    repeats: opts.timing.repeats, batch: opts.batch, cases: [], skipped: [],
+    repeats: opts.timing.repeats, batch: opts.batch, cases: [], skipped: [], errors: [],
+  };
+  const training = loadTraining();
+  const multiclass = training?.MULTICLASS_TASK ?? plainMulticlassTask;
+  result.task = training ? 'src/training MULTICLASS_TASK / BINARY_TASK' : 'bench fallback (softmax CE + accuracy)';
+  const guarded = (suite: Suite, body: () => void) => {
+    if (!opts.suites.includes(suite)) return;
+    try {
+      body();
+    } catch (e) {
+      result.errors.push({ suite, error: e instanceof Error ? e.message : String(e) });
+    }
   };
   const record = (suite: Suite, timings: CaseTiming[]) => result.cases.push(...timings.map((t) => ({ ...t, suite })));
   const needsMnist = opts.suites.includes('mlp') || opts.suites.includes('cnn');
   const data = needsMnist ? syntheticMnist() : undefined;
 
-  if (opts.suites.includes('mlp') && data) {
+  guarded('mlp', () => {
+    if (!data) return;
     const model = mlpModel();
     result.mlp_model = model.label;
     const variants: Array<{ label: string; make: () => tf.Optimizer }> = [{ label: 'adam (tf.train)', make: builtinAdam }];
@@ -120,7 +136,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
     const cases: OwnedCase[] = [];
     for (const v of variants) {
       for (const on of patchStates) {
-        const c = classificationCase(`mlp b${opts.batch} ${v.label}`, model.make(), v.make(), data, opts.batch);
+        const c = classificationCase(`mlp b${opts.batch} ${v.label}`, model.make(), v.make(), multiclass, data, opts.batch);
         if (on !== undefined) {
           c.stepper = withPatches(c.stepper, on);
           c.name += on ? ' [patched]' : ' [stock]';
@@ -135,30 +151,48 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
     const main = timings.find((t) => t.name.includes(headline) && !t.name.endsWith('[stock]'));
     result.mlp_optimizer = headline;
     result.mlp_b64_samples_per_s = main && Math.round(main.medianSamplesPerS);
-  }
+  });
 
   const models = loadModels();
-  if (opts.suites.includes('cnn')) {
+  guarded('cnn', () => {
     if (!models || !data) result.skipped.push({ suite: 'cnn', reason: 'src/models is not available yet' });
     else {
-      const [t] = timeAndDispose([classificationCase(`cnn b${opts.batch} ${headlineAdam(optimizers).label}`, models.createModel('cnn', { seed: 1 }), headlineAdam(optimizers).make(), data, opts.batch)], opts.timing);
+      const adam = headlineAdam(optimizers);
+      const [t] = timeAndDispose([classificationCase(`cnn b${opts.batch} ${adam.label}`, models.createModel('cnn', { seed: 1 }), adam.make(), multiclass, data, opts.batch)], opts.timing);
       record('cnn', [t]);
       result.cnn_b64_samples_per_s = Math.round(t.medianSamplesPerS);
     }
-  }
+  });
 
-  if (opts.suites.includes('gcn')) {
-    result.skipped.push({ suite: 'gcn', reason: 'src/models (gcn) is not available yet' });
-  }
+  guarded('gcn', () => {
+    const dataModule = loadData();
+    if (!models || !dataModule || !training) result.skipped.push({ suite: 'gcn', reason: 'src/models, src/data or src/training is not available yet' });
+    else {
+      // Seed 003's Karate setting: full-batch steps over all training pairs.
+      const split = dataModule.loadKarateLinkSplit({ seed: 1 });
+      const adam = headlineAdam(optimizers);
+      const model = models.createModel('gcn', { seed: 1, graph: split });
+      const optimizer = adam.make();
+      const [t] = timeAndDispose([{ name: `gcn karate full-batch ${adam.label}`, stepper: linkStepper(model, optimizer, training.BINARY_TASK, split.train), owned: [model, optimizer] }], opts.timing);
+      record('gcn', [t]);
+      result.gcn_samples_per_s = Math.round(t.medianSamplesPerS);
+    }
+  });
 
-  if (opts.suites.includes('opt')) {
+  guarded('opt', () => {
     if (!optimizers) result.skipped.push({ suite: 'opt', reason: 'src/optimizers is not available yet' });
     else {
       result.optimizer_step = {};
       for (const name of BENCH_OPTIMIZERS) {
+        let ours: tf.Optimizer, builtin: tf.Optimizer;
+        try {
+          ours = optimizers.createOptimizer(name, HP);
+          builtin = optimizers.createBuiltinOptimizer(name, HP);
+        } catch (e) {
+          result.skipped.push({ suite: 'opt', reason: `${name}: ${e instanceof Error ? e.message : String(e)}` });
+          continue;
+        }
         const shared = createReferenceMlp();
-        const ours = optimizers.createOptimizer(name, HP);
-        const builtin = optimizers.createBuiltinOptimizer(name, HP);
         const [o, b] = timeAndDispose([
           { name: `optimizer step ${name} (ours)`, stepper: optimizerStepper(ours, shared.variables), owned: [ours] },
           { name: `optimizer step ${name} (tf.train)`, stepper: optimizerStepper(builtin, shared.variables), owned: [builtin] },
@@ -168,7 +202,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
         result.optimizer_step[name] = { oursMs: o.medianMsPerStep, builtinMs: b.medianMsPerStep, ratio: o.medianMsPerStep / b.medianMsPerStep };
       }
     }
-  }
+  });
   return result;
 }
 

@@ -1,21 +1,33 @@
-// Realistic training steps, built the way the training loop runs them: each step takes its batch
-// as a tensor made from a subarray of a pre-shuffled full-size buffer, runs forward, loss,
-// backward and the optimizer update through `optimizer.minimize`, and reads the loss once.
+// Realistic training steps, built the way src/training's loop runs them: the batch is a tensor
+// made from a subarray of a pre-shuffled full-size buffer; one `optimizer.minimize` over the task's
+// loss, with the task's correct-count computed alongside; [loss·b, correct] added into an
+// on-device accumulator that is read back once per step (the loop's default lossReadEvery = 1).
 import * as tf from '@tensorflow/tfjs';
 import type { Stepper } from './stats';
 import type { BenchModel } from './reference-mlp';
+
+/** The loss and metric of a step (the shape of src/training's Task). */
+export interface BenchTask {
+  loss(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar;
+  correct(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar;
+}
+
+/** Softmax cross-entropy from logits and arg-max accuracy, for int32 class targets (fallback task). */
+export const plainMulticlassTask: BenchTask = {
+  loss: (logits, y) => tf.losses.softmaxCrossEntropy(tf.oneHot(y as tf.Tensor1D, logits.shape[1]!), logits) as tf.Scalar,
+  correct: (logits, y) => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32')),
+};
 
 export interface ClassificationData {
   /** n × features, row-major. */
   images: Float32Array;
   labels: Int32Array;
   features: number;
-  classes: number;
 }
 
 /**
  * Synthetic data of MNIST's full size (60000 × 784, pixels in [0, 1), 10 classes). Speed does not
- * depend on the pixel values, and this keeps the benchmark independent of the data module.
+ * depend on the pixel values, and this keeps the benchmark independent of the data files.
  */
 export function syntheticMnist(n = 60000, seed = 7): ClassificationData {
   const images = new Float32Array(n * 784);
@@ -24,31 +36,55 @@ export function syntheticMnist(n = 60000, seed = 7): ClassificationData {
   const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
   for (let i = 0; i < images.length; i++) images[i] = next();
   for (let i = 0; i < n; i++) labels[i] = Math.floor(next() * 10);
-  return { images, labels, features: 784, classes: 10 };
+  return { images, labels, features: 784 };
 }
 
-/** One classification training step per `run` iteration: softmax cross-entropy from logits. */
-export function classificationStepper(model: BenchModel, optimizer: tf.Optimizer, data: ClassificationData, batch: number): Stepper {
+function accumulatingStep(model: BenchModel, optimizer: tf.Optimizer, task: BenchTask) {
+  let acc: tf.Tensor = tf.zeros([2]);
+  return {
+    step(x: tf.Tensor, y: tf.Tensor, size: number): void {
+      const stats = tf.tidy(() => {
+        let correct: tf.Scalar | undefined;
+        const cost = optimizer.minimize(() => {
+          const logits = model.predict(x, true);
+          correct = tf.keep(task.correct(logits, y));
+          return task.loss(logits, y);
+        }, true, model.variables);
+        if (!cost) throw new Error('optimizer.minimize returned no cost.');
+        const s = tf.stack([tf.mul(cost, size), correct!]);
+        correct!.dispose();
+        return s;
+      });
+      const next = tf.add(acc, stats);
+      tf.dispose([acc, stats]);
+      acc = next;
+      const [loss] = acc.dataSync();
+      if (!Number.isFinite(loss)) throw new Error(`Benchmark step produced a non-finite loss (${loss}).`);
+    },
+    dispose: () => acc.dispose(),
+  };
+}
+
+/** One classification training step per iteration, on consecutive batches of `data`. */
+export function classificationStepper(model: BenchModel, optimizer: tf.Optimizer, task: BenchTask, data: ClassificationData, batch: number): Stepper {
   const n = data.labels.length;
   const batches = Math.floor(n / batch);
   if (batches < 1) throw new Error(`classificationStepper: batch ${batch} is larger than the data (${n} samples).`);
+  const { features } = data;
+  const inner = accumulatingStep(model, optimizer, task);
   let cursor = 0;
-  const { features, classes } = data;
   return {
     samplesPerStep: batch,
     run(steps: number) {
       for (let s = 0; s < steps; s++) {
         const off = (cursor++ % batches) * batch;
-        const xs = tf.tensor2d(data.images.subarray(off * features, (off + batch) * features), [batch, features]);
-        const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(data.labels.subarray(off, off + batch), 'int32'), classes));
-        const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.predict(xs, true)) as tf.Scalar, true, model.variables);
-        if (!cost) throw new Error('optimizer.minimize returned no cost.');
-        const loss = cost.dataSync()[0];
-        if (!Number.isFinite(loss)) throw new Error(`Benchmark step produced a non-finite loss (${loss}).`);
-        tf.dispose([xs, ys, cost]);
+        const x = tf.tensor2d(data.images.subarray(off * features, (off + batch) * features), [batch, features]);
+        const y = tf.tensor1d(data.labels.subarray(off, off + batch), 'int32');
+        inner.step(x, y, batch);
+        tf.dispose([x, y]);
       }
     },
-    dispose() {},
+    dispose: () => inner.dispose(),
   };
 }
 
@@ -58,25 +94,21 @@ export interface LinkData {
   labels: Float32Array;
 }
 
-/** One full-batch link-prediction step: sigmoid cross-entropy from logits over all training pairs. */
-export function linkStepper(model: BenchModel, optimizer: tf.Optimizer, data: LinkData): Stepper {
+/** One full-batch link-prediction step per iteration over all training pairs (the seed's setting). */
+export function linkStepper(model: BenchModel, optimizer: tf.Optimizer, task: BenchTask, data: LinkData): Stepper {
   const p = data.labels.length;
   if (data.pairs.length !== 2 * p) throw new Error(`linkStepper: pairs must hold 2 ints per label (got ${data.pairs.length} for ${p} labels).`);
-  const xs = tf.tensor2d(data.pairs, [p, 2], 'int32');
-  const ys = tf.tensor1d(data.labels);
+  const x = tf.tensor2d(data.pairs, [p, 2], 'int32');
+  const y = tf.tensor1d(data.labels);
+  const inner = accumulatingStep(model, optimizer, task);
   return {
     samplesPerStep: p,
     run(steps: number) {
-      for (let s = 0; s < steps; s++) {
-        const cost = optimizer.minimize(() => tf.losses.sigmoidCrossEntropy(ys, model.predict(xs, true)) as tf.Scalar, true, model.variables);
-        if (!cost) throw new Error('optimizer.minimize returned no cost.');
-        const loss = cost.dataSync()[0];
-        if (!Number.isFinite(loss)) throw new Error(`Benchmark step produced a non-finite loss (${loss}).`);
-        cost.dispose();
-      }
+      for (let s = 0; s < steps; s++) inner.step(x, y, p);
     },
     dispose() {
-      tf.dispose([xs, ys]);
+      inner.dispose();
+      tf.dispose([x, y]);
     },
   };
 }
