@@ -1,9 +1,11 @@
 // Seed 001's Keras CNN: Conv2D(32, 3×3, ReLU, 'valid') → MaxPool 2×2 → Dropout 0.25 → Flatten
 // → Dense 256 ReLU → Dropout 0.5 → Dense 10 (logits). Input [b, 784] is reshaped to [b, 28, 28, 1].
+// The convolution is im2col + matMul (./ops): trainable on every backend, including stock wasm.
 import * as tf from '@tensorflow/tfjs';
 import { MNIST_CLASSES, MNIST_IMAGE_SIZE, MNIST_PIXELS } from '../data/mnist';
 import { deriveSeed } from '../data/random';
 import { VariableFactory, countParams, expectInput } from './init';
+import { conv2dIm2col } from './ops';
 import type { Model } from './types';
 
 const FILTERS = 32;
@@ -37,7 +39,7 @@ export function createCnn(name: string, seed: number): Model {
       expectInput(name, x, 2, MNIST_PIXELS, 'float32');
       return tf.tidy(() => {
         const img = tf.reshape(x, [-1, MNIST_IMAGE_SIZE, MNIST_IMAGE_SIZE, 1]) as tf.Tensor4D;
-        const conv = tf.fused.conv2d({ x: img, filter: convKernel as tf.Tensor4D, strides: 1, pad: 'valid', bias: convBias, activation: 'relu' });
+        const conv = conv2dIm2col(img, convKernel as tf.Tensor4D, convBias as tf.Tensor1D, 'relu', 'valid');
         const pooled = dropout(tf.maxPool(conv, 2, 2, 'valid'), 0.25, training);
         const flat = tf.reshape(pooled, [-1, FLAT]) as tf.Tensor2D;
         const hidden = dropout(tf.fused.matMul({ a: flat, b: d1Kernel as tf.Tensor2D, bias: d1Bias, activation: 'relu' }), 0.5, training);

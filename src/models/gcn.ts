@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Edge } from '../data/karate';
 import { VariableFactory, countParams, expectInput } from './init';
+import { gatherRows } from './ops';
 import type { Model } from './types';
 
 /** The graph the encoder propagates over: for link prediction, the training edges only. */
@@ -40,9 +41,16 @@ export function normalizedAdjacency(graph: GraphInput): Float32Array {
   return a;
 }
 
-/** Node pairs must be int32 [p, 2] (index range is checked by tf.gather itself). */
-export function expectPairs(model: string, x: tf.Tensor): void {
+/**
+ * Node pairs must be int32 [p, 2] with indices in 0..numNodes-1: a one-hot lookup would turn a bad
+ * index into a silent zero row. Reading p·2 ints is negligible next to the forward pass.
+ */
+export function expectPairs(model: string, x: tf.Tensor, numNodes: number): void {
   expectInput(model, x, 2, 2, 'int32');
+  const ids = x.dataSync();
+  for (let i = 0; i < ids.length; i++) {
+    if (!(ids[i] >= 0 && ids[i] < numNodes)) throw new Error(`${model}.predict: node index ${ids[i]} (pair ${i >> 1}) is outside 0..${numNodes - 1}.`);
+  }
 }
 
 export function createGcn(name: string, seed: number, graph: GraphInput): Model {
@@ -60,12 +68,12 @@ export function createGcn(name: string, seed: number, graph: GraphInput): Model 
     variables,
     numParams: countParams(variables),
     predict(x: tf.Tensor): tf.Tensor {
-      expectPairs(name, x);
+      expectPairs(name, x, n);
       return tf.tidy(() => {
         const h = tf.fused.matMul({ a: adjacency, b: w1 as tf.Tensor2D, bias: b1, activation: 'relu' });
-        const z = tf.fused.matMul({ a: adjacency, b: tf.matMul(h, w2 as tf.Tensor2D), bias: b2 });
-        const [u, v] = tf.unstack(x, 1);
-        return tf.sum(tf.mul(tf.gather(z, u), tf.gather(z, v)), 1);
+        const z = tf.fused.matMul({ a: adjacency, b: tf.matMul(h, w2 as tf.Tensor2D), bias: b2 }) as tf.Tensor2D;
+        const [u, v] = tf.unstack(x, 1) as tf.Tensor1D[];
+        return tf.sum(tf.mul(gatherRows(z, u), gatherRows(z, v)), 1);
       });
     },
     dispose() {

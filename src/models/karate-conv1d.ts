@@ -3,6 +3,7 @@
 // graph (only node identities), so it is offered as the seed's baseline beside the real GCN.
 import * as tf from '@tensorflow/tfjs';
 import { VariableFactory, countParams } from './init';
+import { conv2dIm2col, gatherRows } from './ops';
 import { expectPairs } from './gcn';
 import type { Model } from './types';
 
@@ -20,17 +21,20 @@ export function createKarateConv1d(name: string, seed: number, numNodes: number)
   const dKernel = f.glorotUniform('dense_1/kernel', [FILTERS, 1], FILTERS, 1);
   const dBias = f.zeros('dense_1/bias', [1]);
   const variables = f.variables;
-  const conv = (x: tf.Tensor3D, k: tf.Variable, b: tf.Variable) => tf.relu(tf.add(tf.conv1d(x, k as tf.Tensor3D, 1, 'same'), b)) as tf.Tensor3D;
+  // Conv1D over the length-2 pair sequence = conv2d on a [p, 1, 2, c] image with a [1, k, c, f] filter.
+  const conv = (x: tf.Tensor4D, k: tf.Variable, b: tf.Variable) =>
+    conv2dIm2col(x, tf.expandDims(k, 0) as tf.Tensor4D, b as tf.Tensor1D, 'relu', 'same');
   return {
     name,
     task: 'link-prediction',
     variables,
     numParams: countParams(variables),
     predict(x: tf.Tensor): tf.Tensor {
-      expectPairs(name, x);
+      expectPairs(name, x, numNodes);
       return tf.tidy(() => {
-        const seq = tf.gather(embedding, x) as tf.Tensor3D; // [p, 2, EMBED]
-        const pooled = tf.max(conv(conv(seq, c1Kernel, c1Bias), c2Kernel, c2Bias), 1) as tf.Tensor2D; // global max pool
+        const p = x.shape[0];
+        const seq = tf.reshape(gatherRows(embedding as tf.Tensor2D, tf.reshape(x, [-1]) as tf.Tensor1D), [p, 1, 2, EMBED]) as tf.Tensor4D;
+        const pooled = tf.reshape(tf.max(conv(conv(seq, c1Kernel, c1Bias), c2Kernel, c2Bias), [1, 2]), [p, FILTERS]) as tf.Tensor2D; // global max pool
         return tf.reshape(tf.fused.matMul({ a: pooled, b: dKernel as tf.Tensor2D, bias: dBias }), [-1]);
       });
     },
