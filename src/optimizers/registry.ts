@@ -1,24 +1,42 @@
 // The registry: every optimizer's rule and metadata, by name (one source of truth for code, notebooks, report).
 import { optimizerClass, type RuleOptimizerClass } from './adapter';
+import { adadeltaInfo, adadeltaRule } from './adadelta';
+import { adagradInfo, adagradRule } from './adagrad';
 import { adamInfo, adamRule } from './adam';
+import { adamaxInfo, adamaxRule } from './adamax';
+import { adamwInfo, adamwRule } from './adamw';
+import { amsgradInfo, amsgradRule } from './amsgrad';
+import { lionInfo, lionRule } from './lion';
 import { momentumInfo, momentumRule } from './momentum';
+import { nadamInfo, nadamRule } from './nadam';
+import { nesterovInfo, nesterovRule } from './nesterov';
+import { rmspropInfo, rmspropRule } from './rmsprop';
 import { sgdInfo, sgdRule } from './sgd';
 import { OPTIMIZER_NAMES, type OptimizerDefinition, type OptimizerInfo, type OptimizerName } from './types';
 
-const DEFINITIONS: Partial<Record<OptimizerName, OptimizerDefinition>> = {
+const DEFINITIONS: Readonly<Record<OptimizerName, OptimizerDefinition>> = {
   sgd: { info: sgdInfo, rule: sgdRule },
   momentum: { info: momentumInfo, rule: momentumRule },
+  nesterov: { info: nesterovInfo, rule: nesterovRule },
+  adagrad: { info: adagradInfo, rule: adagradRule },
+  rmsprop: { info: rmspropInfo, rule: rmspropRule },
+  adadelta: { info: adadeltaInfo, rule: adadeltaRule },
   adam: { info: adamInfo, rule: adamRule },
+  amsgrad: { info: amsgradInfo, rule: amsgradRule },
+  adamw: { info: adamwInfo, rule: adamwRule },
+  adamax: { info: adamaxInfo, rule: adamaxRule },
+  nadam: { info: nadamInfo, rule: nadamRule },
+  lion: { info: lionInfo, rule: lionRule },
 };
 
 /** Metadata of every optimizer, in OPTIMIZER_NAMES order. */
-export const OPTIMIZER_REGISTRY: Readonly<Partial<Record<OptimizerName, OptimizerInfo>>> = Object.freeze(
-  Object.fromEntries(Object.entries(DEFINITIONS).map(([name, d]) => [name, d.info])),
+export const OPTIMIZER_REGISTRY: Readonly<Record<OptimizerName, OptimizerInfo>> = Object.freeze(
+  Object.fromEntries(OPTIMIZER_NAMES.map((name) => [name, DEFINITIONS[name].info])) as Record<OptimizerName, OptimizerInfo>,
 );
 
 /** One registered tf.Optimizer subclass per optimizer (serialization needs a class per className). */
-export const OPTIMIZER_CLASSES: Readonly<Partial<Record<OptimizerName, RuleOptimizerClass>>> = Object.freeze(
-  Object.fromEntries(Object.entries(DEFINITIONS).map(([name, d]) => [name, optimizerClass(d)])),
+export const OPTIMIZER_CLASSES: Readonly<Record<OptimizerName, RuleOptimizerClass>> = Object.freeze(
+  Object.fromEntries(OPTIMIZER_NAMES.map((name) => [name, optimizerClass(DEFINITIONS[name])])) as Record<OptimizerName, RuleOptimizerClass>,
 );
 
 export function isOptimizerName(name: unknown): name is OptimizerName {
@@ -34,14 +52,10 @@ export function assertOptimizerName(name: unknown): asserts name is OptimizerNam
 
 export function getOptimizerInfo(name: OptimizerName): OptimizerInfo {
   assertOptimizerName(name);
-  const info = OPTIMIZER_REGISTRY[name];
-  if (info === undefined) throw new Error(`Optimizer "${name}" is not implemented yet.`);
-  return info;
+  return OPTIMIZER_REGISTRY[name];
 }
 
 export function getOptimizerClass(name: OptimizerName): RuleOptimizerClass {
   assertOptimizerName(name);
-  const cls = OPTIMIZER_CLASSES[name];
-  if (cls === undefined) throw new Error(`Optimizer "${name}" is not implemented yet.`);
-  return cls;
+  return OPTIMIZER_CLASSES[name];
 }
