@@ -1,0 +1,113 @@
+// Markdown → HTML for the report: markdown-it, math rendered now by KaTeX ($…$, $$…$$, \(…\), \[…\]),
+// so the reader's browser needs no script to show a formula; code highlighted by highlight.js.
+import hljs from 'highlight.js';
+import katex from 'katex';
+import MarkdownIt from 'markdown-it';
+
+// The parser states, taken from markdown-it's own rule signatures (its deep type paths differ between CJS and ESM).
+type StateInline = Parameters<Parameters<MarkdownIt['inline']['ruler']['before']>[2]>[0];
+type StateBlock = Parameters<Parameters<MarkdownIt['block']['ruler']['before']>[2]>[0];
+
+export class MathError extends Error {}
+
+/** Render one formula; a malformed one is an error naming the formula (never a red blob in the report). */
+export function renderMath(tex: string, displayMode: boolean): string {
+  try {
+    return katex.renderToString(tex, { displayMode, throwOnError: true, output: 'htmlAndMathml', strict: 'ignore' });
+  } catch (err) {
+    throw new MathError(`KaTeX cannot render ${displayMode ? 'display' : 'inline'} math "${tex.trim()}": ${(err as Error).message}`);
+  }
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** Highlighted HTML for a code block (TypeScript unless the fence names another language hljs knows). */
+export function highlightCode(code: string, lang = 'typescript'): string {
+  const language = hljs.getLanguage(lang) ? lang : 'typescript';
+  return hljs.highlight(code, { language, ignoreIllegals: true }).value;
+}
+
+// Inline: $$…$$ (display), $…$ (pandoc's rule: no space inside the delimiters, closing $ not followed
+// by a digit, so "$5 and $10" stays text), \(…\) and \[…\]. Runs before markdown-it's escape rule,
+// which would otherwise eat the backslashes.
+function mathInline(state: StateInline, silent: boolean): boolean {
+  const src = state.src;
+  const start = state.pos;
+  let open: string, close: string, display: boolean;
+  if (src.startsWith('$$', start)) [open, close, display] = ['$$', '$$', true];
+  else if (src[start] === '$') [open, close, display] = ['$', '$', false];
+  else if (src.startsWith('\\(', start)) [open, close, display] = ['\\(', '\\)', false];
+  else if (src.startsWith('\\[', start)) [open, close, display] = ['\\[', '\\]', true];
+  else return false;
+
+  let end = start + open.length;
+  for (;;) {
+    end = src.indexOf(close, end);
+    if (end < 0) return false;
+    if (src[end - 1] === '\\' && open === '$') {
+      end += 1; // an escaped \$ inside the formula
+      continue;
+    }
+    break;
+  }
+  const content = src.slice(start + open.length, end);
+  if (!content.trim()) return false;
+  if (open === '$' && (/^\s/.test(content) || /\s$/.test(content) || /\d/.test(src[end + 1] ?? ''))) return false;
+  if (!silent) {
+    const token = state.push('math', 'math', 0);
+    token.content = content;
+    token.meta = { display };
+  }
+  state.pos = end + close.length;
+  return true;
+}
+
+// Block: a paragraph that opens with $$ or \[ on its own line(s) and closes with $$ or \].
+function mathBlock(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
+  const lineText = (line: number) => state.src.slice(state.bMarks[line] + state.tShift[line], state.eMarks[line]);
+  const first = lineText(startLine);
+  const open = first.startsWith('$$') ? '$$' : first.startsWith('\\[') ? '\\[' : '';
+  if (!open || state.sCount[startLine] - state.blkIndent >= 4) return false;
+  const close = open === '$$' ? '$$' : '\\]';
+  let content = '';
+  let line = startLine;
+  let rest = first.slice(open.length);
+  for (;;) {
+    const at = rest.indexOf(close);
+    if (at >= 0) {
+      if (rest.slice(at + close.length).trim()) return false; // text after the formula: leave it to the inline rule
+      content += rest.slice(0, at);
+      break;
+    }
+    content += rest + '\n';
+    line++;
+    if (line >= endLine) return false;
+    rest = lineText(line);
+  }
+  if (silent) return true;
+  const token = state.push('math', 'math', 0);
+  token.content = content;
+  token.meta = { display: true, block: true };
+  token.map = [startLine, line + 1];
+  state.line = line + 1;
+  return true;
+}
+
+export function createMarkdown(): MarkdownIt {
+  const md: MarkdownIt = new MarkdownIt({
+    html: true,
+    linkify: false,
+    typographer: true,
+    highlight: (code, lang) => `<pre class="code hljs"><code class="language-${escapeHtml(lang || 'typescript')}">${highlightCode(code, lang || 'typescript')}</code></pre>`,
+  });
+  md.inline.ruler.before('escape', 'math', mathInline);
+  md.block.ruler.before('fence', 'math_block', mathBlock, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
+  md.renderer.rules.math = (tokens, idx) => {
+    const { display, block } = tokens[idx].meta as { display: boolean; block?: boolean };
+    const html = renderMath(tokens[idx].content, display);
+    return block ? `<div class="math-display">${html}</div>\n` : html;
+  };
+  return md;
+}
