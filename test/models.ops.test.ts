@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
-import { conv2dIm2col, gatherRows } from '../src/models/ops';
+import { conv2dIm2col, gatherRows, im2colIndex } from '../src/models/ops';
 
 before(async () => { await initBackend('cpu'); });
 
@@ -43,4 +43,19 @@ test('conv2dIm2col equals tf.conv2d (+bias, relu), valid and Keras-same padding,
     });
   }
   assert.throws(() => tf.tidy(() => conv2dIm2col(tf.zeros([1, 3, 3, 2]), tf.zeros([2, 2, 1, 1]), tf.zeros([1]), 'linear', 'valid')), /input has 2 channels, filter expects 1/);
+});
+
+test('conv2dIm2col with a gathered patch index equals tf.conv2d; filter gradient matches', () => {
+  tf.tidy(() => {
+    const x = tf.randomNormal([2, 7, 6, 2], 0, 1, 'float32', 8) as tf.Tensor4D;
+    const k = tf.randomNormal([3, 2, 2, 5], 0, 1, 'float32', 9) as tf.Tensor4D;
+    const b = tf.randomNormal([5], 0, 1, 'float32', 10) as tf.Tensor1D;
+    const index = tf.tensor1d(im2colIndex(7, 6, 2, 3, 2), 'int32');
+    const ref = tf.add(tf.conv2d(x, k, 1, 'valid'), b);
+    assert.ok(maxDiff(conv2dIm2col(x, k, b, 'linear', 'valid', index), ref) < 1e-5);
+    const gOurs = tf.grad((kk: tf.Tensor) => tf.sum(tf.square(conv2dIm2col(x, kk as tf.Tensor4D, b, 'linear', 'valid', index))))(k);
+    const gRef = tf.grad((kk: tf.Tensor) => tf.sum(tf.square(tf.add(tf.conv2d(x, kk as tf.Tensor4D, 1, 'valid'), b))))(k);
+    assert.ok(maxDiff(gOurs, gRef) < 1e-3);
+    assert.throws(() => conv2dIm2col(x, k, b, 'linear', 'same', index), /patchIndex must come from im2colIndex\(7, 6, 2, 3, 2\)/);
+  });
 });
