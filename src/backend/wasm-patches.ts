@@ -1,22 +1,48 @@
-// Speed patches for the tfjs wasm backend, installed on top of the stock kernels and gradients.
+// Patches for the tfjs wasm backend, installed on top of the stock kernels. Two kinds:
+//  - fixes: kernels the stock backend lacks (training the CNN and GCN fails without them); always on;
+//  - speed: faster replacements of stock kernels; ATLAS_WASM_PATCHES=0 turns these off (A/B runs).
 // Each patch is reversible (the benchmark interleaves stock and patched runs in one process) and
-// tested to give the stock results (test/backend.*.test.ts). ATLAS_WASM_PATCHES=0 disables them.
+// tested to give the stock (or cpu-backend) values (test/backend.*.test.ts).
 import * as tf from '@tensorflow/tfjs';
 import { installTransposedMatMul } from './patches/matmul';
+import { installMissingKernels } from './patches/missing-kernels';
+import { installMaxPoolGrad } from './patches/max-pool-grad';
+import { installSharedCopies } from './patches/share-copies';
 
 export interface WasmPatch {
   name: string;
+  kind: 'fix' | 'speed';
   /** Why the patch exists (what the stock path does badly). */
   description: string;
   /** Install the patch; returns a function that restores the stock behaviour. */
   install(): () => void;
 }
 
+// Fixes first: the conv filter gradient captures the BatchMatMul kernel registered at install time.
 const PATCHES: WasmPatch[] = [
   {
+    name: 'missing-kernels',
+    kind: 'fix',
+    description: 'UnsortedSegmentSum (gather gradient) and Conv2DBackpropFilter (conv2d filter gradient), absent from stock wasm',
+    install: installMissingKernels,
+  },
+  {
     name: 'matmul-transpose-xnnpack',
+    kind: 'speed',
     description: 'BatchMatMul/_FusedMatMul with a transposed operand: explicit transposes + XNNPACK instead of the naive loop (dense backward pass)',
     install: installTransposedMatMul,
+  },
+  {
+    name: 'max-pool-grad',
+    kind: 'speed',
+    description: 'MaxPoolGrad in one pass over the heap (stock: ~10x slower, and drops/misroutes the gradient of all-zero windows)',
+    install: installMaxPoolGrad,
+  },
+  {
+    name: 'identity-cast-share-memory',
+    kind: 'speed',
+    description: 'Identity and same-dtype Cast share the input memory (refcount) instead of copying it',
+    install: installSharedCopies,
   },
 ];
 
@@ -29,8 +55,8 @@ export function wasmPatchesEnabled(env: NodeJS.ProcessEnv = process.env): boolea
 }
 
 /** Every patch this module knows, applied or not. */
-export function listWasmPatches(): ReadonlyArray<Pick<WasmPatch, 'name' | 'description'>> {
-  return PATCHES.map(({ name, description }) => ({ name, description }));
+export function listWasmPatches(): ReadonlyArray<Pick<WasmPatch, 'name' | 'kind' | 'description'>> {
+  return PATCHES.map(({ name, kind, description }) => ({ name, kind, description }));
 }
 
 /** Names of the patches currently installed. */
@@ -39,22 +65,28 @@ export function appliedWasmPatches(): string[] {
 }
 
 /**
- * Install all patches on the active wasm backend (idempotent) and return their names.
- * Returns [] when ATLAS_WASM_PATCHES disables them; `force` installs them anyway (A/B benchmarks).
+ * Install the patches on the active wasm backend (idempotent) and return the names installed.
+ * Speed patches are skipped when ATLAS_WASM_PATCHES disables them, unless `force` (A/B benchmarks).
  */
 export function applyWasmPatches(opts: { force?: boolean } = {}): string[] {
-  if (!opts.force && !wasmPatchesEnabled()) return [];
   if (tf.getBackend() !== 'wasm') {
     throw new Error(`applyWasmPatches: the active tfjs backend is "${tf.getBackend()}", expected "wasm" (call initBackend('wasm') first).`);
   }
+  const speed = opts.force || wasmPatchesEnabled();
   for (const patch of PATCHES) {
+    if (patch.kind === 'speed' && !speed) continue;
     if (installed.some((p) => p.name === patch.name)) continue;
     installed.push({ name: patch.name, uninstall: patch.install() });
   }
   return appliedWasmPatches();
 }
 
-/** Restore the stock kernels and gradients (reverse order of installation). */
-export function removeWasmPatches(): void {
-  while (installed.length) installed.pop()!.uninstall();
+/** Restore the stock kernels (reverse order of installation); `keepFixes` leaves the missing kernels in. */
+export function removeWasmPatches(opts: { keepFixes?: boolean } = {}): void {
+  for (let i = installed.length - 1; i >= 0; i--) {
+    const kind = PATCHES.find((p) => p.name === installed[i].name)?.kind;
+    if (opts.keepFixes && kind === 'fix') continue;
+    installed[i].uninstall();
+    installed.splice(i, 1);
+  }
 }

@@ -7,7 +7,7 @@
 //   C = (op(B)ᵀ·op(A)ᵀ)ᵀ            (a marked-transposed operand is then free; transpose the result).
 // XNNPACK re-packs its right operand ("weights") on each new tensor, so that cost counts too.
 import * as tf from '@tensorflow/tfjs';
-import { overrideWasmKernel, stockKernel, view, type KernelArgs, type WasmBackendLike, type WasmKernelFunc } from './kernel-override';
+import { asWasm, overrideWasmKernel, stockKernel, view, type KernelArgs, type WasmKernelFunc } from './kernel-override';
 
 interface MatMulAttrs {
   transposeA: boolean;
@@ -55,7 +55,7 @@ export function createTransposedMatMulKernels(): { batchMatMul: (stock: WasmKern
     const attrs = args.attrs as unknown as MatMulAttrs;
     const s = shapes(a, b, attrs);
     if (!s) return stock(args);
-    const backend = args.backend as unknown as WasmBackendLike;
+    const backend = asWasm(args.backend);
     const temps: tf.TensorInfo[] = [];
     const T = (x: tf.TensorInfo) => {
       const t = transpose2d(x, args.backend);
@@ -88,7 +88,7 @@ export function createTransposedMatMulKernels(): { batchMatMul: (stock: WasmKern
     const attrs = args.attrs as unknown as MatMulAttrs;
     const s = shapes(a, b, attrs);
     if (!s) return stock(args);
-    const backend = args.backend as unknown as WasmBackendLike;
+    const backend = asWasm(args.backend);
     const temps: tf.TensorInfo[] = [];
     try {
       const x = attrs.transposeA ? transpose2d(s.a2, args.backend) : s.a2;

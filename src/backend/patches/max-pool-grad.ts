@@ -1,0 +1,58 @@
+// MaxPoolGrad on wasm. The stock kernel is slow (~40 ms for the CNN's 64×26×26×32 pool) and drops
+// or misroutes the gradient of a window whose values are all ≤ FLT_MIN, e.g. all zero after a ReLU
+// (its running max starts at numeric_limits<float>::min(), not −∞; ties go to the last maximum).
+// This one starts at −∞ and lets the first maximum in the window win, like the cpu backend and TF.
+import * as tf from '@tensorflow/tfjs';
+import { asWasm, overrideWasmKernel, type WasmKernelFunc } from './kernel-override';
+
+interface MaxPoolGradAttrs {
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+export const maxPoolGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
+  const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const a = attrs as unknown as MaxPoolGradAttrs;
+  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+  const { batchSize: nb, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, filterHeight: KH, filterWidth: KW } = info;
+  const { top, left } = info.padInfo;
+  const wasm = asWasm(backend);
+  const out = wasm.makeOutput(input.shape, 'float32');
+  const x = wasm.typedArrayFromHeap(input) as Float32Array;
+  const g = wasm.typedArrayFromHeap(dy) as Float32Array;
+  const dx = wasm.typedArrayFromHeap(out) as Float32Array;
+  dx.fill(0);
+  const best = new Float32Array(C);
+  const where = new Int32Array(C);
+  for (let b = 0; b < nb; b++) {
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++) {
+        best.fill(-Infinity);
+        where.fill(-1);
+        for (let ky = 0; ky < KH; ky++) {
+          const iy = oy * sh - top + ky;
+          if (iy < 0 || iy >= H) continue;
+          for (let kx = 0; kx < KW; kx++) {
+            const ix = ox * sw - left + kx;
+            if (ix < 0 || ix >= W) continue;
+            const base = ((b * H + iy) * W + ix) * C;
+            for (let c = 0; c < C; c++) {
+              const v = x[base + c];
+              if (v > best[c]) {
+                best[c] = v;
+                where[c] = base + c;
+              }
+            }
+          }
+        }
+        const gBase = ((b * OH + oy) * OW + ox) * C;
+        for (let c = 0; c < C; c++) if (where[c] >= 0) dx[where[c]] += g[gBase + c];
+      }
+    }
+  }
+  return out;
+};
+
+export const installMaxPoolGrad = () => overrideWasmKernel('MaxPoolGrad', () => maxPoolGrad);

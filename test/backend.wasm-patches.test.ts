@@ -1,0 +1,236 @@
+// The wasm patches must give the stock wasm values (or, where stock wasm has no kernel or a bug,
+// the cpu backend's), forward and gradient, over shapes, transpose flags and batch dims.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src/backend';
+import { applyWasmPatches, appliedWasmPatches, listWasmPatches, removeWasmPatches, wasmPatchesEnabled } from '../src/backend/wasm-patches';
+import { planTransposedMatMul } from '../src/backend/patches/matmul';
+
+type Arrays = Float32Array[];
+
+/** Run `f` on a backend with the patches on or off and return its outputs as plain arrays. */
+function run(where: 'cpu' | 'stock' | 'patched', f: () => tf.Tensor[]): Arrays {
+  tf.setBackend(where === 'cpu' ? 'cpu' : 'wasm');
+  if (where === 'stock') removeWasmPatches({ keepFixes: true });
+  if (where === 'patched') applyWasmPatches({ force: true });
+  try {
+    return tf.tidy(() => f()).map((t) => {
+      const v = Float32Array.from(t.dataSync());
+      t.dispose();
+      return v;
+    });
+  } finally {
+    tf.setBackend('wasm');
+    applyWasmPatches({ force: true });
+  }
+}
+
+function assertClose(actual: Arrays, expected: Arrays, rtol = 1e-5, label = ''): void {
+  assert.equal(actual.length, expected.length, `${label}: number of outputs`);
+  actual.forEach((a, i) => {
+    assert.equal(a.length, expected[i].length, `${label}: output ${i} size`);
+    let scale = 0;
+    for (const v of expected[i]) scale = Math.max(scale, Math.abs(v));
+    for (let j = 0; j < a.length; j++) {
+      const tol = rtol * Math.max(1, scale);
+      assert.ok(Math.abs(a[j] - expected[i][j]) <= tol, `${label}: output ${i}[${j}] = ${a[j]}, expected ${expected[i][j]} (±${tol})`);
+    }
+  });
+}
+
+/** Deterministic data from a seed (values independent of the backend). */
+function data(shape: number[], seed: number, lo = -1, hi = 1): Float32Array {
+  const n = shape.reduce((p, d) => p * d, 1);
+  const out = new Float32Array(n);
+  let s = seed * 2654435761 >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = lo + ((s >>> 8) / 16777216) * (hi - lo);
+  }
+  return out;
+}
+
+before(async () => {
+  const info = await initBackend('wasm');
+  assert.equal(info.name, 'wasm');
+  applyWasmPatches({ force: true });
+});
+
+const matmulCases: Array<[number[], number[], boolean, boolean]> = [
+  [[64, 784], [64, 128], true, false], // dW of a dense layer
+  [[64, 128], [784, 128], false, true], // dX of a dense layer
+  [[7, 5], [3, 7], true, true],
+  [[1, 9], [1, 4], true, false], // outer product
+  [[6, 1], [4, 1], false, true],
+  [[1, 5, 3], [5, 4], true, false], // rank 3, batch 1
+  [[2, 5, 3], [2, 5, 4], true, false], // batch 2: left to the stock kernel
+  [[2, 3, 5], [4, 5], false, true], // broadcast batch
+  [[33, 17], [17, 9], false, false], // no transpose
+];
+
+test('BatchMatMul: patched = stock wasm = cpu, values and gradients, for every transpose/batch case', () => {
+  for (const [as, bs, ta, tb] of matmulCases) {
+    const f = () => {
+      const a = tf.tensor(data(as, 1), as);
+      const b = tf.tensor(data(bs, 2), bs);
+      const y = tf.matMul(a, b, ta, tb);
+      // tfjs-core's matMul gradient mis-shapes broadcast operands (on every backend): values only there.
+      if (as.length !== bs.length) return [y];
+      const w = tf.tensor(data(y.shape, 3), y.shape);
+      const [ga, gb] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.matMul(p, q, ta, tb), w)))([a, b]);
+      return [y, ga, gb];
+    };
+    const label = `matMul([${as}], [${bs}], ${ta}, ${tb})`;
+    const patched = run('patched', f);
+    assertClose(patched, run('stock', f), 1e-5, `${label} vs stock`);
+    assertClose(patched, run('cpu', f), 1e-5, `${label} vs cpu`);
+  }
+});
+
+// Stock wasm is wrong on this path (transposed operand + bias): its naive loop indexes the bias by
+// row·n + col (clamped) instead of col, and adds it and clamps once per 48-wide block of k. So the
+// reference here is the cpu backend.
+test('_FusedMatMul with a transposed operand, bias and relu: patched = cpu, values and gradients', () => {
+  for (const [as, bs, ta, tb] of matmulCases.filter(([as, bs]) => as.length === 2 && bs.length === 2)) {
+    const f = () => {
+      const a = tf.tensor2d(data(as, 4), as as [number, number]);
+      const b = tf.tensor2d(data(bs, 5), bs as [number, number]);
+      const n = tb ? bs[0] : bs[1];
+      const bias = tf.tensor1d(data([n], 6));
+      const fused = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) =>
+        tf.fused.matMul({ a: p as tf.Tensor2D, b: q as tf.Tensor2D, transposeA: ta, transposeB: tb, bias: r, activation: 'relu' });
+      const y = fused(a, b, bias);
+      const w = tf.tensor(data(y.shape, 7), y.shape);
+      const grads = tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.sum(tf.mul(fused(p, q, r), w)))([a, b, bias]);
+      return [y, ...grads];
+    };
+    const label = `fused.matMul([${as}], [${bs}], ${ta}, ${tb})`;
+    const patched = run('patched', f);
+    assertClose(patched, run('cpu', f), 1e-5, `${label} vs cpu`);
+  }
+});
+
+test('the transposed-matmul planner swaps the product only when that moves less data', () => {
+  // dX = dY·Wᵀ (m=64, k=128, n=784): swapping avoids transposing and re-packing W.
+  assert.equal(planTransposedMatMul(64, 128, 784, false, true).swapped, true);
+  // dW = Xᵀ·dY (m=784, k=64, n=128): transposing X is cheaper than transposing the result.
+  assert.equal(planTransposedMatMul(784, 64, 128, true, false).swapped, false);
+});
+
+test('Conv2DBackpropFilter (missing in stock wasm): conv2d filter gradient equals cpu', () => {
+  const cases: Array<{ x: [number, number, number, number]; f: [number, number, number, number]; s: number | [number, number]; pad: 'valid' | 'same' | number }> = [
+    { x: [4, 28, 28, 1], f: [3, 3, 1, 32], s: 1, pad: 'valid' }, // the CNN's layer
+    { x: [2, 9, 7, 3], f: [3, 2, 3, 5], s: 1, pad: 'same' },
+    { x: [2, 11, 10, 2], f: [3, 3, 2, 4], s: [2, 3], pad: 'same' },
+    { x: [3, 8, 8, 2], f: [2, 2, 2, 3], s: 2, pad: 1 },
+  ];
+  for (const c of cases) {
+    const fn = () => {
+      const x = tf.tensor4d(data(c.x, 8), c.x);
+      const filter = tf.tensor4d(data(c.f, 9), c.f);
+      const y = tf.conv2d(x, filter, c.s, c.pad);
+      const w = tf.tensor(data(y.shape, 10), y.shape);
+      const [gx, gf] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, c.s, c.pad), w)))([x, filter]);
+      return [y, gx, gf];
+    };
+    assertClose(run('patched', fn), run('cpu', fn), 1e-4, `conv2d x=[${c.x}] f=[${c.f}] s=${c.s} pad=${c.pad}`);
+  }
+});
+
+test('UnsortedSegmentSum (missing in stock wasm): gather gradient and the op itself equal cpu', () => {
+  const fn = () => {
+    const table = tf.tensor2d(data([6, 4], 11), [6, 4]);
+    const idx = tf.tensor1d([0, 5, 5, 2, 0, 0, 3], 'int32');
+    const w = tf.tensor2d(data([7, 4], 12), [7, 4]);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, idx), w)))(table);
+    const seg = tf.unsortedSegmentSum(tf.tensor2d(data([5, 3], 13), [5, 3]), tf.tensor1d([2, 0, 2, 7, -1], 'int32'), 4);
+    const segInt = tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3, 4], 'int32'), tf.tensor1d([1, 1, 0, 1], 'int32'), 2);
+    return [g, seg, tf.cast(segInt, 'float32')];
+  };
+  assertClose(run('patched', fn), run('cpu', fn), 1e-6, 'unsortedSegmentSum');
+});
+
+test('MaxPoolGrad: equals cpu, including ties and windows ≤ 0 (where stock wasm misroutes)', () => {
+  const cases: Array<{ x: [number, number, number, number]; k: number; s: number; pad: 'valid' | 'same'; relu: boolean }> = [
+    { x: [2, 26, 26, 4], k: 2, s: 2, pad: 'valid', relu: true }, // the CNN's pool after a ReLU: many all-zero windows
+    { x: [2, 7, 7, 3], k: 3, s: 1, pad: 'same', relu: false }, // overlapping windows, padding
+    { x: [1, 9, 8, 2], k: 3, s: 2, pad: 'valid', relu: true },
+  ];
+  for (const c of cases) {
+    const fn = () => {
+      const x0 = tf.tensor4d(data(c.x, 14), c.x);
+      const x = c.relu ? tf.relu(x0) : x0;
+      const y = tf.maxPool(x, c.k, c.s, c.pad);
+      const w = tf.tensor(data(y.shape, 15), y.shape);
+      return [y, tf.grad((p: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(p as tf.Tensor4D, c.k, c.s, c.pad), w)))(x)];
+    };
+    assertClose(run('patched', fn), run('cpu', fn), 1e-6, `maxPool x=[${c.x}] k=${c.k} s=${c.s} ${c.pad}`);
+  }
+});
+
+test('Identity/Cast share memory safely: clones survive their source and hold its values', () => {
+  const before = tf.memory().numTensors;
+  const a = tf.tensor1d([1, 2, 3]);
+  const b = tf.clone(a);
+  const c = tf.cast(a, 'float32');
+  const d = tf.cast(a, 'int32'); // a real conversion still runs the stock kernel
+  a.dispose();
+  assert.deepEqual(Array.from(b.dataSync()), [1, 2, 3]);
+  assert.deepEqual(Array.from(c.dataSync()), [1, 2, 3]);
+  assert.equal(d.dtype, 'int32');
+  assert.deepEqual(Array.from(d.dataSync()), [1, 2, 3]);
+  const [init, next] = [tf.tensor1d([5, 6]), tf.tensor1d([7, 8])];
+  const v = tf.variable(init);
+  const snapshot = tf.clone(v);
+  v.assign(next);
+  assert.deepEqual(Array.from(snapshot.dataSync()), [5, 6], 'a clone keeps the value at clone time');
+  assert.deepEqual(Array.from(v.dataSync()), [7, 8]);
+  tf.dispose([b, c, d, v, snapshot, init, next]);
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('a patched training step leaks no tensors and no wasm memory', () => {
+  const w = tf.variable(tf.tensor2d(data([20, 8], 16), [20, 8]));
+  const bias = tf.variable(tf.zeros([8]));
+  const opt = tf.train.adam(0.01);
+  const x = tf.tensor2d(data([16, 20], 17), [16, 20]);
+  const step = () => opt.minimize(() => tf.mean(tf.square(tf.fused.matMul({ a: x, b: w as tf.Tensor2D, bias, activation: 'relu' }))), true)?.dispose();
+  step();
+  const tensors = tf.memory().numTensors;
+  const bytes = tf.memory().numBytes;
+  for (let i = 0; i < 5; i++) step();
+  assert.equal(tf.memory().numTensors, tensors);
+  assert.equal(tf.memory().numBytes, bytes);
+  tf.dispose([w, bias, x]);
+  opt.dispose();
+});
+
+test('patch switches: ATLAS_WASM_PATCHES=0 keeps only the fixes; removal restores the stock kernels', () => {
+  assert.equal(wasmPatchesEnabled({ ATLAS_WASM_PATCHES: '0' }), false);
+  assert.equal(wasmPatchesEnabled({ ATLAS_WASM_PATCHES: 'off' }), false);
+  assert.equal(wasmPatchesEnabled({}), true);
+  const names = listWasmPatches().map((p) => p.name);
+  const fixes = listWasmPatches().filter((p) => p.kind === 'fix').map((p) => p.name);
+  assert.deepEqual(appliedWasmPatches(), names);
+
+  removeWasmPatches({ keepFixes: true });
+  assert.deepEqual(appliedWasmPatches(), fixes);
+  assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'), 'fixes stay installed');
+  const stockMatMul = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
+
+  const saved = process.env.ATLAS_WASM_PATCHES;
+  process.env.ATLAS_WASM_PATCHES = '0';
+  try {
+    assert.deepEqual(applyWasmPatches(), fixes);
+  } finally {
+    if (saved === undefined) delete process.env.ATLAS_WASM_PATCHES;
+    else process.env.ATLAS_WASM_PATCHES = saved;
+  }
+  applyWasmPatches({ force: true });
+  assert.notEqual(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc, stockMatMul);
+  removeWasmPatches({ keepFixes: true });
+  assert.equal(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc, stockMatMul, 'uninstall restores the stock kernel');
+  applyWasmPatches({ force: true });
+  assert.deepEqual(appliedWasmPatches(), names);
+});
