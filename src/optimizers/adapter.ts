@@ -30,6 +30,11 @@ export abstract class RuleOptimizer extends tf.Optimizer {
   /** One kept scalar per coefficient name, re-uploaded only when its value changes (bias corrections
    *  change every step; hyperparameters never do). */
   private readonly coefficientCache = new Map<string, CachedScalar>();
+  /** Parameters restored by setWeights and not yet seen by applyGradients, in saved order. A reloaded
+   *  tf.layers model names its variables anew (dense_Dense1/kernel → …_1), so a restored slot whose name
+   *  never comes back is claimed, in order, by the first unknown variable — the order in which a model
+   *  passes its gradients does not change between save and reload. */
+  private unclaimed: string[] = [];
 
   protected constructor(definition: OptimizerDefinition, hp?: Hyperparams) {
     super();
@@ -90,11 +95,19 @@ export abstract class RuleOptimizer extends tf.Optimizer {
   }
 
   private slotFor(name: string, p: tf.Variable, hp: Record<HyperparameterKey, number>): Slot {
-    const existing = this.slots.get(name);
+    let existing = this.slots.get(name);
+    if (existing !== undefined) {
+      this.unclaimed = this.unclaimed.filter((n) => n !== name);
+    } else if (this.unclaimed.length > 0) {
+      const restoredName = this.unclaimed.shift()!;
+      existing = this.slots.get(restoredName)!;
+      this.slots.delete(restoredName);
+      this.slots.set(name, existing);
+    }
     if (existing !== undefined) {
       for (const [key, v] of existing) {
         if (!tf.util.arraysEqual(v.shape, p.shape)) {
-          throw new Error(`Optimizer "${this.optimizerName}": state "${name}/${key}" has shape [${v.shape}] but the variable has shape [${p.shape}].`);
+          throw new Error(`Optimizer "${this.optimizerName}": state "${key}" for variable "${name}" has shape [${v.shape}] but the variable has shape [${p.shape}] (restored state must come from the same model).`);
         }
       }
       return existing;
@@ -152,6 +165,7 @@ export abstract class RuleOptimizer extends tf.Optimizer {
       for (const [key, tensor] of byKey) slot.set(key, tf.variable(tensor.clone(), false));
       this.slots.set(param, slot);
     }
+    this.unclaimed = [...incoming.keys()];
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -165,16 +179,19 @@ export abstract class RuleOptimizer extends tf.Optimizer {
   static override fromConfig<T extends tf.serialization.Serializable>(
     cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict,
   ): T {
-    const lr = config.learningRate;
-    const hp = lr !== null && typeof lr === 'object' && !Array.isArray(lr)
-      ? { ...config, learningRate: scheduleFromConfig(lr as unknown as ScheduleConfig) }
-      : config;
+    // tf.layers' deserializer adds `customObjects` to every config it passes on; it is not a hyperparameter.
+    const { customObjects: _ignored, ...hp } = config;
+    const lr = hp.learningRate;
+    if (lr !== null && typeof lr === 'object' && !Array.isArray(lr)) {
+      return new cls({ ...hp, learningRate: scheduleFromConfig(lr as unknown as ScheduleConfig) });
+    }
     return new cls(hp);
   }
 
   private disposeSlots(): void {
     for (const slot of this.slots.values()) for (const v of slot.values()) v.dispose();
     this.slots.clear();
+    this.unclaimed = [];
   }
 
   override dispose(): void {
