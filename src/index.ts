@@ -7,3 +7,4 @@ export * from './optimizers';
 export * from './data';
 export * from './models';
 export * from './training';
+export * from './landscapes';

@@ -128,7 +128,7 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
   const pdfFile = path.join(opts.outDir, 'report.pdf');
   if (opts.pdf) {
     pdfInfo = await step('4/4 print PDF', timings, log, () =>
-      printPdf(htmlFile, pdfFile, { headerText: `${meta.title} · profile ${meta.profile} · backend ${meta.backend.split(' ')[0]}` }),
+      printPdf(htmlFile, pdfFile, { headerLeft: `${meta.title} · profile ${meta.profile} · backend ${meta.backend.split(' ')[0]}`, headerRight: meta.date }),
     );
     log(`  ${pdfFile}: ${pdfInfo.pages} pages, ${pdfInfo.charts} charts${pdfInfo.tocPageNumbers ? ', contents with page numbers' : ' (install poppler-utils for page numbers in the contents)'}`);
     if (pdfInfo.refusedRequests.length) log(`  warning: the page tried to load ${pdfInfo.refusedRequests.length} URL(s), refused: ${pdfInfo.refusedRequests.slice(0, 3).join(', ')}`);

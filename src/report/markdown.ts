@@ -30,7 +30,7 @@ export function highlightCode(code: string, lang = 'typescript'): string {
 }
 
 // Inline: $$…$$ (display), $…$ (pandoc's rule: no space inside the delimiters, closing $ not followed
-// by a digit, so "$5 and $10" stays text), \(…\) and \[…\]. Runs before markdown-it's escape rule,
+// by a digit, no code span inside, so "$5 and $10" stays text), \(…\) and \[…\]. Runs before markdown-it's escape rule,
 // which would otherwise eat the backslashes.
 function mathInline(state: StateInline, silent: boolean): boolean {
   const src = state.src;
@@ -54,7 +54,8 @@ function mathInline(state: StateInline, silent: boolean): boolean {
   }
   const content = src.slice(start + open.length, end);
   if (!content.trim()) return false;
-  if (open === '$' && (/^\s/.test(content) || /\s$/.test(content) || /\d/.test(src[end + 1] ?? ''))) return false;
+  // A backtick inside means the closing $ belongs to a code span: code takes precedence over math.
+  if (open === '$' && (/^\s/.test(content) || /\s$/.test(content) || content.includes('`') || /\d/.test(src[end + 1] ?? ''))) return false;
   if (!silent) {
     const token = state.push('math', 'math', 0);
     token.content = content;

@@ -11,8 +11,9 @@ import { blockNetwork, launchBrowser } from './browser';
 import { escapeHtml } from './markdown';
 
 export interface PrintOptions {
-  /** Text of the running header, e.g. "Optimizer Atlas · profile smoke · wasm". */
-  headerText: string;
+  /** Running header, left and right, e.g. "Optimizer Atlas · profile smoke · backend wasm" and the build date. */
+  headerLeft: string;
+  headerRight?: string;
   /** Give up on a slow page after this long (ms). */
   timeoutMs?: number;
 }
@@ -29,9 +30,9 @@ const MARGIN = { top: '20mm', bottom: '18mm', left: '16mm', right: '16mm' };
 /** A4 width minus the side margins, in CSS px (96/in). */
 const PRINT_WIDTH_PX = Math.floor(((210 - 32) / 25.4) * 96);
 
-function headerTemplate(text: string): string {
+function headerTemplate(left: string, right: string): string {
   return `<div style="font: 7.5pt system-ui, 'DejaVu Sans', sans-serif; color: #59636e; width: 100%; margin: 0 16mm; padding-bottom: 2mm; border-bottom: 0.5pt solid #d0d7de; display: flex; justify-content: space-between;">
-<span>${escapeHtml(text)}</span><span class="date"></span></div>`;
+<span>${escapeHtml(left)}</span><span>${escapeHtml(right)}</span></div>`;
 }
 
 const FOOTER_TEMPLATE = `<div style="font: 7.5pt system-ui, 'DejaVu Sans', sans-serif; color: #59636e; width: 100%; text-align: center;">
@@ -51,12 +52,12 @@ function pdfPagesText(pdfFile: string): string[] | undefined {
   return r.stdout.split('\f');
 }
 
-async function printOnce(page: Page, headerText: string, timeout: number): Promise<Buffer> {
+async function printOnce(page: Page, opts: PrintOptions, timeout: number): Promise<Buffer> {
   const pdf = await page.pdf({
     format: 'A4',
     printBackground: true,
     displayHeaderFooter: true,
-    headerTemplate: headerTemplate(headerText),
+    headerTemplate: headerTemplate(opts.headerLeft, opts.headerRight ?? ''),
     footerTemplate: FOOTER_TEMPLATE,
     margin: MARGIN,
     outline: true,
@@ -108,7 +109,7 @@ export async function printPdf(htmlFile: string, pdfFile: string, opts: PrintOpt
           target.prepend(mark);
         });
       }, entries.map((e) => e.id));
-      const first = await printOnce(page, opts.headerText, timeout);
+      const first = await printOnce(page, opts, timeout);
       await page.evaluate(() => document.querySelectorAll('.pdf-anchor-marker').forEach((m) => m.remove()));
       const firstFile = path.join(tmp, 'pass1.pdf');
       fs.writeFileSync(firstFile, first);
@@ -130,7 +131,7 @@ export async function printPdf(htmlFile: string, pdfFile: string, opts: PrintOpt
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
-    const pdf = await printOnce(page, opts.headerText, timeout);
+    const pdf = await printOnce(page, opts, timeout);
     fs.mkdirSync(path.dirname(pdfFile), { recursive: true });
     fs.writeFileSync(pdfFile, pdf);
     return { pages: countPdfPages(pdf), charts, tocPageNumbers, refusedRequests, consoleErrors };

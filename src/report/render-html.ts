@@ -88,12 +88,21 @@ function caption(kind: 'Figure' | 'Table', n: number, text: string | undefined, 
   return `<figcaption><span class="caption-label"><a href="#${id}">${kind} ${n}.</a></span>${body}</figcaption>`;
 }
 
+const NUMERIC_CELL = /^\s*[+\-−±]?\s*(\d[\d,]*(\.\d+)?|\.\d+)(e[+\-]?\d+)?\s*(%|s|ms|min|h|×|x)?\s*(±\s*[\d.]+\s*%?)?\s*$/i;
+
+/** Cells that hold a number are right-aligned (text stays left), so columns of figures line up. */
+function alignNumbers(tableHtml: string): string {
+  return tableHtml.replace(/<td(\s[^>]*)?>([\s\S]*?)<\/td>/gi, (whole, attrs: string | undefined, content: string) =>
+    NUMERIC_CELL.test(content.replace(/<[^>]+>/g, '').replace(/&nbsp;/g, ' ')) && !/class=/.test(attrs ?? '') ? `<td class="num"${attrs ?? ''}>${content}</td>` : whole,
+  );
+}
+
 /** Markdown tables get a number; a preceding paragraph "Table: …" (pandoc's convention) is their caption. */
 function numberMarkdownTables(html: string, state: RenderState): string {
   return html.replace(/(?:<p>Table:\s*([\s\S]*?)<\/p>\s*)?(<table>[\s\S]*?<\/table>)/g, (_m, cap: string | undefined, table: string) => {
     const n = ++state.tables;
     const id = `table-${n}`;
-    return `<figure class="table-figure" id="${id}">${caption('Table', n, cap ? cap.trim() : undefined, id)}<div class="table-wrap">${table}</div></figure>`;
+    return `<figure class="table-figure" id="${id}">${caption('Table', n, cap ? cap.trim() : undefined, id)}<div class="table-wrap">${alignNumbers(table)}</div></figure>`;
   });
 }
 
@@ -148,7 +157,7 @@ function renderHtmlTable(html: string, cell: NotebookCell, state: RenderState): 
     text ??= own[1].trim();
     html = html.replace(own[0], '');
   }
-  return `<figure class="table-figure" id="${id}">${caption('Table', n, text, id)}<div class="table-wrap">${html}</div></figure>`;
+  return `<figure class="table-figure" id="${id}">${caption('Table', n, text, id)}<div class="table-wrap">${alignNumbers(html)}</div></figure>`;
 }
 
 function renderOutput(out: NotebookOutput, cell: NotebookCell, state: RenderState, md: MarkdownIt): string {
@@ -291,7 +300,6 @@ export function renderReportHtml(notebooks: ReportNotebook[], meta: ReportMeta, 
   });
   const html = fill(assets.layout, {
     title: escapeHtml(meta.title),
-    headerText: escapeHtml(`${meta.title} · profile ${meta.profile} · ${meta.backend.split(' ')[0]}`),
     katexCss: assets.katexCss,
     highlightCss: assets.highlightCss,
     css: assets.css,
