@@ -93,3 +93,16 @@ test('karate-conv1d (seed 003 variant): shapes and parameter count', () => {
   x.dispose();
   m.dispose();
 });
+
+test('gcn dropout (optional): seeded, active only in training', () => {
+  const a = createModel('gcn', { seed: 9, graph: split, dropout: 0.5 }), b = createModel('gcn', { seed: 9, graph: split, dropout: 0.5 });
+  const x = pairsOf();
+  const evalA = read(a.predict(x, false));
+  assert.deepEqual(read(a.predict(x, false)), evalA);
+  const trainA = read(a.predict(x, true));
+  assert.notDeepEqual(trainA, evalA);
+  assert.deepEqual(read(b.predict(x, true)), trainA);
+  x.dispose();
+  a.dispose(); b.dispose();
+  assert.throws(() => createModel('gcn', { seed: 0, graph: split, dropout: 1 }), /dropout must be in \[0, 1\)/);
+});

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Edge } from '../data/karate';
 import { VariableFactory, countParams, expectInput } from './init';
 import { gatherRows } from './ops';
+import { deriveSeed } from '../data/random';
 import type { Model } from './types';
 
 /** The graph the encoder propagates over: for link prediction, the training edges only. */
@@ -53,7 +54,14 @@ export function expectPairs(model: string, x: tf.Tensor, numNodes: number): void
   }
 }
 
-export function createGcn(name: string, seed: number, graph: GraphInput): Model {
+export interface GcnOptions {
+  /** Dropout rate on the hidden node representations while training (Kipf & Welling use 0.5). */
+  dropout?: number;
+}
+
+export function createGcn(name: string, seed: number, graph: GraphInput, opts: GcnOptions = {}): Model {
+  const rate = opts.dropout ?? 0;
+  if (!(rate >= 0 && rate < 1)) throw new Error(`gcn dropout must be in [0, 1), got ${rate}.`);
   const n = graph.numNodes;
   const adjacency = tf.tensor2d(normalizedAdjacency(graph), [n, n]);
   const f = new VariableFactory(name, seed);
@@ -62,15 +70,17 @@ export function createGcn(name: string, seed: number, graph: GraphInput): Model 
   const w2 = f.glorotUniform('gcn_2/kernel', [GCN_HIDDEN, GCN_EMBEDDING], GCN_HIDDEN, GCN_EMBEDDING);
   const b2 = f.zeros('gcn_2/bias', [GCN_EMBEDDING]);
   const variables = f.variables;
+  let dropoutCalls = 0;
   return {
     name,
     task: 'link-prediction',
     variables,
     numParams: countParams(variables),
-    predict(x: tf.Tensor): tf.Tensor {
+    predict(x: tf.Tensor, training: boolean): tf.Tensor {
       expectPairs(name, x, n);
       return tf.tidy(() => {
-        const h = tf.fused.matMul({ a: adjacency, b: w1 as tf.Tensor2D, bias: b1, activation: 'relu' });
+        let h = tf.fused.matMul({ a: adjacency, b: w1 as tf.Tensor2D, bias: b1, activation: 'relu' });
+        if (training && rate > 0) h = tf.dropout(h, rate, undefined, deriveSeed(seed, `dropout-${dropoutCalls++}`));
         const z = tf.fused.matMul({ a: adjacency, b: tf.matMul(h, w2 as tf.Tensor2D), bias: b2 }) as tf.Tensor2D;
         const [u, v] = tf.unstack(x, 1) as tf.Tensor1D[];
         return tf.sum(tf.mul(gatherRows(z, u), gatherRows(z, v)), 1);

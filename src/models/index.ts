@@ -32,6 +32,8 @@ export interface ModelOptions {
    * messagePassingEdges are used, so test edges never reach the encoder).
    */
   graph?: GraphInput | { numNodes: number; messagePassingEdges: readonly Edge[] };
+  /** gcn only: dropout on the hidden layer while training (default 0, as in the graph auto-encoder). */
+  dropout?: number;
 }
 
 function graphOf(name: string, opts: ModelOptions): GraphInput {
@@ -50,7 +52,7 @@ export function createModel(name: ModelName, opts: ModelOptions): Model {
     case 'cnn':
       return createCnn(name, opts.seed);
     case 'gcn':
-      return createGcn(name, opts.seed, graphOf(name, opts));
+      return createGcn(name, opts.seed, graphOf(name, opts), { dropout: opts.dropout });
     case 'karate-conv1d':
       return createKarateConv1d(name, opts.seed, graphOf(name, opts).numNodes);
     default:
