@@ -1,0 +1,108 @@
+// npm run experiments -- [ids…] [--profile P] [--force] [--jobs N] [--results DIR]
+// npm run experiments -- list [--profile P]
+import { parseArgs } from 'node:util';
+import { defaultResultsDir } from './cache';
+import { formatDuration, runnerDisplay } from './display';
+import { estimateSeconds, parseProfile, planRuns } from './plan';
+import { defaultJobs, runExperiments } from './runner';
+import { EXPERIMENTS, getExperiment } from './specs';
+import { PROFILE_NAMES, type ProfileName } from './types';
+
+const USAGE = `Usage:
+  npm run experiments -- [ids…] [--profile smoke|default|full] [--force] [--jobs N] [--results DIR]
+  npm run experiments -- list [--profile P]
+
+  ids        experiments to run (default: all; see \`list\`)
+  --profile  smoke (CI: tiny subsets), default (what the report uses), full (the seeds' exact settings)
+  --force    recompute runs that are already cached
+  --jobs N   worker processes (default: one per core); 0 = run in this process
+  --results  results folder (default: output/results, or ATLAS_RESULTS_DIR)`;
+
+export interface CliArgs {
+  command: 'run' | 'list' | 'help';
+  ids: string[];
+  profile: ProfileName;
+  force: boolean;
+  jobs: number;
+  resultsDir?: string;
+}
+
+/** Parse argv (without node and script); bad input throws an error that says what is valid. */
+export function parseCliArgs(argv: string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        profile: { type: 'string', short: 'p' },
+        force: { type: 'boolean', short: 'f' },
+        jobs: { type: 'string', short: 'j' },
+        results: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  const profile = parseProfile(values.profile ?? 'default');
+  let jobs = defaultJobs();
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 0) throw new Error(`--jobs must be an integer ≥ 0, got "${values.jobs}".`);
+  }
+  const command = values.help ? 'help' : positionals[0] === 'list' ? 'list' : 'run';
+  const ids = command === 'list' ? positionals.slice(1) : positionals;
+  for (const id of ids) getExperiment(id); // unknown id → error listing the valid ones
+  return { command, ids, profile, force: Boolean(values.force), jobs, resultsDir: values.results };
+}
+
+/** The `list` table: every experiment, its run count per profile, and the estimated time of `profile`. */
+export function listExperiments(profile: ProfileName, jobs: number, ids: string[] = []): string {
+  const specs = ids.length ? ids.map(getExperiment) : [...EXPERIMENTS];
+  const rows = specs.map((spec) => {
+    const counts = PROFILE_NAMES.map((p) => planRuns(spec, p).length);
+    const seconds = planRuns(spec, profile).reduce((s, c) => s + estimateSeconds(c), 0);
+    return { spec, counts, seconds };
+  });
+  const idWidth = Math.max(...rows.map((r) => r.spec.id.length), 10);
+  const lines = [
+    `${'id'.padEnd(idWidth)}  runs smoke/default/full  ~${profile} (1 core)  title`,
+    ...rows.map((r) => `${r.spec.id.padEnd(idWidth)}  ${r.counts.join('/').padEnd(23)}  ${formatDuration(r.seconds).padStart(15)}  ${r.spec.title}`),
+  ];
+  const total = rows.reduce((s, r) => s + r.seconds, 0);
+  lines.push('', `Estimated cold ${profile} run: ${formatDuration(total)} of compute, ~${formatDuration(total / Math.max(1, jobs))} with ${Math.max(1, jobs)} worker(s) (estimates from throughput measured on a 2-core machine).`);
+  return lines.join('\n');
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(argv);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+  if (args.command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.command === 'list') {
+    process.stdout.write(`${listExperiments(args.profile, args.jobs, args.ids)}\n`);
+    return 0;
+  }
+  const resultsDir = args.resultsDir ?? defaultResultsDir();
+  const summary = await runExperiments({
+    ids: args.ids, profile: args.profile, force: args.force, jobs: args.jobs, resultsDir, onEvent: runnerDisplay(),
+  });
+  process.stderr.write(`records in ${resultsDir}\n`);
+  return summary.failed > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  main().then((code) => { process.exitCode = code; }, (err) => {
+    process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

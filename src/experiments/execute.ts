@@ -1,0 +1,117 @@
+// One run, in this process: data → model → optimizer → the training loop. A failure becomes a
+// result with status 'error' (and its message), so one bad run never takes a sweep down.
+import * as tf from '@tensorflow/tfjs';
+import { loadKarateLinkSplit, type KarateLinkSplit } from '../data/karate';
+import { loadMnist, MNIST_PIXELS } from '../data/mnist';
+import { createModel } from '../models';
+import {
+  createBuiltinOptimizer, createOptimizer, getOptimizerInfo, resolveHyperparams, scheduleFromConfig,
+} from '../optimizers';
+import { resolveBatchSize } from '../training/batches';
+import { train } from '../training/loop';
+import type { ProgressSink, TrainingData } from '../training/types';
+import type { DataConfig, RunConfig, RunRecord } from './types';
+
+export const FULL_MNIST = { train: 60000, test: 10000 } as const;
+
+export type RunOutcome = Pick<RunRecord, 'status' | 'error' | 'divergence' | 'epochs' | 'lossTrace' | 'totalSteps' | 'wallSeconds' | 'resolvedHyperparams'>;
+
+interface LoadedData {
+  data: TrainingData;
+  karate?: KarateLinkSplit;
+}
+
+// Workers run many configs over the same few subsets: keep them (typed arrays, no tensors).
+const dataCache = new Map<string, Promise<LoadedData>>();
+
+async function load(config: DataConfig): Promise<LoadedData> {
+  if (config.dataset === 'mnist') {
+    const full = config.train === FULL_MNIST.train && config.test === FULL_MNIST.test;
+    const m = await loadMnist(full ? {} : { subset: { train: config.train, test: config.test }, seed: config.subsetSeed });
+    const split = (s: typeof m.train) => ({ x: s.images, y: s.labels, exampleShape: [MNIST_PIXELS], count: s.count });
+    return { data: { task: 'multiclass', train: split(m.train), test: split(m.test) } };
+  }
+  const k = loadKarateLinkSplit({ seed: config.splitSeed, testFraction: config.testFraction });
+  const split = (s: typeof k.train) => ({ x: s.pairs, y: s.labels, exampleShape: [2], count: s.count });
+  return { data: { task: 'binary', train: split(k.train), test: split(k.test) }, karate: k };
+}
+
+export function loadRunData(config: DataConfig): Promise<LoadedData> {
+  const key = JSON.stringify(config);
+  let entry = dataCache.get(key);
+  if (!entry) {
+    entry = load(config);
+    dataCache.set(key, entry);
+    entry.catch(() => dataCache.delete(key)); // do not cache a failure
+  }
+  return entry;
+}
+
+/** Hyperparameters with the optimizer's defaults filled in (a schedule is recorded by its initial rate). */
+export function resolvedHyperparams(config: Pick<RunConfig, 'optimizer' | 'hyperparams'>): Record<string, number> {
+  const r = resolveHyperparams(`Optimizer "${config.optimizer}"`, getOptimizerInfo(config.optimizer).defaults, config.hyperparams);
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? v : Number.NaN]));
+}
+
+function buildOptimizer(config: RunConfig): { optimizer: tf.Optimizer; loopSchedule?: ReturnType<typeof scheduleFromConfig> } {
+  const schedule = config.schedule ? scheduleFromConfig(config.schedule) : undefined;
+  if (config.implementation === 'ours') {
+    return { optimizer: createOptimizer(config.optimizer, schedule ? { ...config.hyperparams, learningRate: schedule } : config.hyperparams) };
+  }
+  // Built-ins take a constant rate; the loop applies the schedule to them step by step.
+  return { optimizer: createBuiltinOptimizer(config.optimizer, config.hyperparams), loopSchedule: schedule };
+}
+
+/** Run one config to completion. Never throws for a failing run: the outcome says 'error'. */
+export async function executeRun(config: RunConfig, progress?: ProgressSink): Promise<RunOutcome> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  let model: ReturnType<typeof createModel> | undefined;
+  let optimizer: tf.Optimizer | undefined;
+  try {
+    const hp = resolvedHyperparams(config);
+    const { data, karate } = await loadRunData(config.data);
+    model = createModel(config.model, { seed: config.seed, graph: karate });
+    const expectedTask = model.task === 'classification' ? 'multiclass' : 'binary';
+    if (expectedTask !== data.task) {
+      throw new Error(`Model "${config.model}" does ${model.task} but dataset "${config.data.dataset}" is a ${data.task} task.`);
+    }
+    const built = buildOptimizer(config);
+    optimizer = built.optimizer;
+    const stepsPerEpoch = Math.ceil(data.train.count / resolveBatchSize(config.batchSize, data.train.count));
+    const traceEvery = config.tracePoints ? Math.max(1, Math.ceil((stepsPerEpoch * config.epochs) / config.tracePoints)) : 0;
+    const result = train({
+      model, optimizer, data,
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      seed: config.seed,
+      schedule: built.loopSchedule,
+      traceEvery,
+      evaluateTrain: config.evaluateTrain,
+      progress,
+      label: `${config.experiment}/${config.series}`,
+    });
+    return {
+      status: result.status,
+      divergence: result.divergence,
+      epochs: result.epochs,
+      lossTrace: result.lossTrace,
+      totalSteps: result.totalSteps,
+      wallSeconds: seconds(),
+      resolvedHyperparams: hp,
+    };
+  } catch (err) {
+    const e = err as Error;
+    return {
+      status: 'error',
+      error: `${e?.message ?? String(err)}${e?.stack ? `\n${e.stack.split('\n').slice(1, 6).join('\n')}` : ''}`,
+      epochs: [],
+      totalSteps: 0,
+      wallSeconds: seconds(),
+      resolvedHyperparams: {},
+    };
+  } finally {
+    model?.dispose();
+    optimizer?.dispose();
+  }
+}

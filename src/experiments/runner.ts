@@ -1,0 +1,287 @@
+// The runner: plans runs for experiments × a profile, reuses cached records, trains the missing ones
+// in parallel worker processes (one per core by default), and writes each record atomically as it
+// arrives, so an interrupted sweep resumes where it stopped.
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { initBackend, type BackendInfo } from '../backend';
+import type { ProgressEvent } from '../training/types';
+import { cachedResult, defaultResultsDir, findInOtherExperiments, recordPath, writeRecordAtomic } from './cache';
+import { executeRun, type RunOutcome } from './execute';
+import { fingerprintSources, runHash, runSources } from './fingerprint';
+import { estimateSeconds, parseProfile, planRuns, seriesLabel } from './plan';
+import type { ParentMessage, WorkerMessage } from './protocol';
+import { getExperiment, EXPERIMENT_IDS } from './specs';
+import type { ExperimentSpec, ProfileName, RunConfig, RunRecord } from './types';
+
+/** One planned run: its config, where its record lives, and whether it must be trained. */
+export interface PlannedRun {
+  config: RunConfig;
+  label: string;
+  hash: string;
+  file: string;
+  fingerprint: Record<string, string>;
+  estimatedSeconds: number;
+  cached?: RunRecord;
+}
+
+export type RunnerEvent =
+  | { kind: 'plan'; profile: ProfileName; experiments: string[]; total: number; cached: number; toRun: PlannedRun[]; jobs: number; estimatedSeconds: number }
+  | { kind: 'run-start'; run: PlannedRun; worker: number }
+  | { kind: 'run-progress'; run: PlannedRun; worker: number; event: ProgressEvent }
+  | { kind: 'run-end'; run: PlannedRun; worker: number; record: RunRecord }
+  | { kind: 'done'; summary: RunSummary };
+
+export interface RunnerOptions {
+  /** Experiment ids (default: all). */
+  ids?: string[];
+  profile?: ProfileName | string;
+  /** Recompute even when a cached record exists. */
+  force?: boolean;
+  /** Worker processes (default: one per core). 0 runs everything in this process (no fork). */
+  jobs?: number;
+  resultsDir?: string;
+  /** Receives every runner event (the CLI's progress display is one such listener). */
+  onEvent?: (event: RunnerEvent) => void;
+}
+
+export interface RunSummary {
+  profile: ProfileName;
+  /** Every planned run's record, in plan order (cached and new). */
+  records: RunRecord[];
+  cached: number;
+  ran: number;
+  ok: number;
+  diverged: number;
+  failed: number;
+  seconds: number;
+}
+
+export function defaultJobs(): number {
+  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+}
+
+function relabel(record: RunRecord, run: PlannedRun): RunRecord {
+  return { ...record, experiment: run.config.experiment, series: run.config.series, label: run.label, config: run.config };
+}
+
+/** Plan every run of `specs` under `profile` and look each one up in the cache. */
+export function planAll(specs: ExperimentSpec[], profile: ProfileName, backend: BackendInfo, resultsDir: string, force: boolean): PlannedRun[] {
+  const planned: PlannedRun[] = [];
+  for (const spec of specs) {
+    const seen = new Set<string>();
+    for (const config of planRuns(spec, profile)) {
+      const fingerprint = fingerprintSources(runSources(config));
+      const hash = runHash(config, backend, fingerprint);
+      if (seen.has(hash)) continue; // the same run twice in one spec: train once
+      seen.add(hash);
+      const file = recordPath(resultsDir, spec.id, hash);
+      const run: PlannedRun = { config, label: seriesLabel(spec, config.series), hash, file, fingerprint, estimatedSeconds: estimateSeconds(config) };
+      if (!force) {
+        const own = cachedResult(file);
+        const shared = own ? undefined : findInOtherExperiments(resultsDir, spec.id, hash);
+        if (own) run.cached = relabel(own, run);
+        else if (shared) {
+          run.cached = relabel(shared, run);
+          writeRecordAtomic(file, run.cached); // the experiment's folder then holds all its records
+        }
+      }
+      planned.push(run);
+    }
+  }
+  return planned;
+}
+
+export function buildRecord(run: PlannedRun, outcome: RunOutcome, profile: ProfileName, backend: BackendInfo): RunRecord {
+  return {
+    schema: 1,
+    hash: run.hash,
+    experiment: run.config.experiment,
+    series: run.config.series,
+    label: run.label,
+    profile,
+    config: run.config,
+    resolvedHyperparams: outcome.resolvedHyperparams,
+    status: outcome.status,
+    ...(outcome.error ? { error: outcome.error } : {}),
+    ...(outcome.divergence ? { divergence: outcome.divergence } : {}),
+    epochs: outcome.epochs,
+    ...(outcome.lossTrace ? { lossTrace: outcome.lossTrace } : {}),
+    totalSteps: outcome.totalSteps,
+    wallSeconds: outcome.wallSeconds,
+    backend,
+    fingerprint: run.fingerprint,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** The worker entry next to this file: worker.ts under tsx (from src/), worker.js when compiled (dist/). */
+function workerEntry(): { file: string; execArgv: string[] } {
+  const ts = __filename.endsWith('.ts');
+  const file = path.join(__dirname, ts ? 'worker.ts' : 'worker.js');
+  if (!fs.existsSync(file)) throw new Error(`Experiment worker not found at ${file}.`);
+  return { file, execArgv: ts ? ['--import', 'tsx'] : [] };
+}
+
+interface Slot {
+  index: number;
+  child: ChildProcess;
+  ready: boolean;
+  current?: { id: number; run: PlannedRun; resolve: (o: RunOutcome) => void };
+}
+
+/**
+ * Train `queue` on `jobs` worker processes; `onDone` receives each outcome as it arrives. A worker
+ * that dies mid-run yields an 'error' outcome for that run and is replaced.
+ */
+async function runInWorkers(
+  queue: PlannedRun[], jobs: number, backend: BackendInfo,
+  onStart: (run: PlannedRun, worker: number) => void,
+  onProgress: (run: PlannedRun, worker: number, event: ProgressEvent) => void,
+  onDone: (run: PlannedRun, worker: number, outcome: RunOutcome) => void,
+): Promise<void> {
+  const { file, execArgv } = workerEntry();
+  const pending = [...queue];
+  let nextId = 1;
+  let active = 0;
+  let fatal: Error | undefined;
+  const slots: Slot[] = [];
+
+  return new Promise<void>((resolve, reject) => {
+    const finishIfIdle = () => {
+      if (active === 0 && (pending.length === 0 || fatal)) {
+        for (const s of slots) if (s.child.connected) s.child.send({ type: 'exit' } satisfies ParentMessage);
+        if (fatal) reject(fatal);
+        else resolve();
+      }
+    };
+    const dispatch = (slot: Slot) => {
+      const run = fatal ? undefined : pending.shift();
+      if (!run) {
+        finishIfIdle();
+        return;
+      }
+      const id = nextId++;
+      active++;
+      slot.current = {
+        id, run,
+        resolve: (outcome) => {
+          active--;
+          slot.current = undefined;
+          onDone(run, slot.index, outcome);
+        },
+      };
+      onStart(run, slot.index);
+      slot.child.send({ type: 'run', id, config: run.config } satisfies ParentMessage);
+    };
+    const spawn = (index: number): Slot => {
+      const child = fork(file, [], {
+        execArgv,
+        // Same backend in every worker as in the parent (its name is part of each run's hash).
+        env: { ...process.env, ATLAS_BACKEND: backend.name },
+        serialization: 'advanced', // keeps NaN/Infinity in metrics
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      const slot: Slot = { index, child, ready: false };
+      child.on('message', (msg: WorkerMessage) => {
+        switch (msg.type) {
+          case 'ready':
+            if (msg.backend.name !== backend.name || msg.backend.patches.join() !== backend.patches.join()) {
+              fatal = new Error(`Worker backend ${msg.backend.name} [${msg.backend.patches}] differs from the runner's ${backend.name} [${backend.patches}].`);
+              child.kill();
+              finishIfIdle();
+              return;
+            }
+            slot.ready = true;
+            dispatch(slot);
+            break;
+          case 'progress':
+            if (slot.current?.id === msg.id) onProgress(slot.current.run, index, msg.event);
+            break;
+          case 'done':
+            if (slot.current?.id === msg.id) {
+              slot.current.resolve(msg.outcome);
+              dispatch(slot);
+            }
+            break;
+          case 'fatal':
+            fatal = new Error(`Experiment worker failed to start: ${msg.message}`);
+            break;
+        }
+      });
+      child.on('exit', (code, signal) => {
+        const lost = slot.current;
+        if (lost) {
+          lost.resolve({
+            status: 'error', error: `Worker process exited (${signal ?? `code ${code}`}) during the run (out of memory?).`,
+            epochs: [], totalSteps: 0, wallSeconds: 0, resolvedHyperparams: {},
+          });
+        }
+        if (!slot.ready && !lost && !fatal) fatal = new Error(`Experiment worker exited before it was ready (${signal ?? `code ${code}`}).`);
+        if (lost && pending.length && !fatal) slots[index] = spawn(index); // replace it and carry on
+        else finishIfIdle();
+      });
+      return slot;
+    };
+    for (let i = 0; i < Math.min(jobs, pending.length); i++) slots.push(spawn(i));
+    if (slots.length === 0) resolve();
+  });
+}
+
+/** Run (or fetch from the cache) every run of the given experiments under a profile. */
+export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSummary> {
+  const started = performance.now();
+  const profile = parseProfile(opts.profile ?? 'default');
+  const ids = opts.ids?.length ? opts.ids : [...EXPERIMENT_IDS];
+  const specs = ids.map(getExperiment); // unknown ids fail here, before any work
+  const resultsDir = opts.resultsDir ?? defaultResultsDir();
+  const jobs = opts.jobs ?? defaultJobs();
+  if (!Number.isInteger(jobs) || jobs < 0) throw new Error(`jobs must be an integer ≥ 0 (0 = in this process), got ${jobs}.`);
+  const emit = opts.onEvent ?? (() => {});
+  const backend = await initBackend();
+
+  const planned = planAll(specs, profile, backend, resultsDir, Boolean(opts.force));
+  // Longest first: the pool then finishes close together instead of waiting on one late long run.
+  const toRun = planned.filter((r) => !r.cached).sort((a, b) => b.estimatedSeconds - a.estimatedSeconds);
+  const effectiveJobs = Math.min(Math.max(jobs, 1), Math.max(toRun.length, 1));
+  emit({
+    kind: 'plan', profile, experiments: ids, total: planned.length, cached: planned.length - toRun.length, toRun,
+    jobs: jobs === 0 ? 0 : effectiveJobs, estimatedSeconds: toRun.reduce((s, r) => s + r.estimatedSeconds, 0) / (jobs === 0 ? 1 : effectiveJobs),
+  });
+
+  const fresh = new Map<PlannedRun, RunRecord>();
+  const complete = (run: PlannedRun, worker: number, outcome: RunOutcome) => {
+    const record = buildRecord(run, outcome, profile, backend);
+    writeRecordAtomic(run.file, record);
+    fresh.set(run, record);
+    emit({ kind: 'run-end', run, worker, record });
+  };
+  if (jobs === 0) {
+    for (const run of toRun) {
+      emit({ kind: 'run-start', run, worker: 0 });
+      const outcome = await executeRun(run.config, (event) => emit({ kind: 'run-progress', run, worker: 0, event }));
+      complete(run, 0, outcome);
+    }
+  } else if (toRun.length) {
+    await runInWorkers(toRun, effectiveJobs, backend,
+      (run, worker) => emit({ kind: 'run-start', run, worker }),
+      (run, worker, event) => emit({ kind: 'run-progress', run, worker, event }),
+      complete);
+  }
+
+  const records = planned.map((r) => r.cached ?? fresh.get(r)!);
+  const newRecords = [...fresh.values()];
+  const summary: RunSummary = {
+    profile,
+    records,
+    cached: planned.length - toRun.length,
+    ran: newRecords.length,
+    ok: newRecords.filter((r) => r.status === 'ok').length,
+    diverged: newRecords.filter((r) => r.status === 'diverged').length,
+    failed: newRecords.filter((r) => r.status === 'error').length,
+    seconds: (performance.now() - started) / 1000,
+  };
+  emit({ kind: 'done', summary });
+  return summary;
+}

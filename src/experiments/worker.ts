@@ -1,0 +1,45 @@
+// A worker process of the runner (child_process.fork): initialises the backend once, then runs the
+// configs the parent sends, one at a time, forwarding throttled progress over IPC.
+import { initBackend } from '../backend';
+import type { ProgressEvent } from '../training/types';
+import { executeRun } from './execute';
+import type { ParentMessage, WorkerMessage } from './protocol';
+
+const STEP_EVENT_MS = 250;
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+async function main(): Promise<void> {
+  if (!process.send) throw new Error('src/experiments/worker is started by the experiment runner (child_process.fork), not directly.');
+  const backend = await initBackend();
+  let chain = Promise.resolve();
+  process.on('message', (msg: ParentMessage) => {
+    if (msg.type === 'exit') {
+      process.disconnect();
+      return;
+    }
+    chain = chain.then(async () => {
+      let lastStep = 0;
+      const progress = (event: ProgressEvent) => {
+        if (event.kind === 'step') {
+          const now = Date.now();
+          if (now - lastStep < STEP_EVENT_MS) return;
+          lastStep = now;
+        }
+        send({ type: 'progress', id: msg.id, event });
+      };
+      const outcome = await executeRun(msg.config, progress);
+      send({ type: 'done', id: msg.id, outcome });
+    });
+  });
+  send({ type: 'ready', backend });
+}
+
+main().catch((err) => {
+  // Startup failed (e.g. the forced backend cannot load): tell the parent, then exit non-zero.
+  send({ type: 'fatal', message: (err as Error)?.message ?? String(err) });
+  process.exitCode = 1;
+  process.disconnect?.();
+});
