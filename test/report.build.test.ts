@@ -72,7 +72,7 @@ describe('npm run report on the smoke fixture', () => {
       await page.evaluate(() => (window as unknown as { atlasReport: { ready: Promise<number> } }).atlasReport.ready);
       const state = await page.evaluate(() => ({
         figures: document.querySelectorAll('figure.chart-figure').length,
-        drawn: [...document.querySelectorAll('figure.chart-figure .chart')].filter((el) => {
+        drawn: Array.from(document.querySelectorAll('figure.chart-figure .chart')).filter((el) => {
           const svg = el.querySelector('svg.main-svg');
           const box = svg?.getBoundingClientRect();
           return !!box && box.width > 200 && box.height > 200 && el.querySelectorAll('.scatterlayer .trace path').length > 0;
