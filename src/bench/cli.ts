@@ -45,7 +45,7 @@ export function parseArgs(argv: string[]): BenchOptions & { json: boolean } {
 function formatTable(r: BenchResult): string {
   const lines = [
     `backend ${r.backend} (tfjs ${r.tfjs}); patches: ${r.patches.length ? r.patches.join(', ') : 'none'}`,
-    `machine ${r.machine.cpuModel} ×${r.machine.cpus}, ${r.machine.platform}, node ${r.machine.node}; medians of ${r.repeats} repeats`,
+    `machine ${r.machine.cpuModel} ×${r.machine.cpus}, ${r.machine.platform}, node ${r.machine.node}; medians of ${r.repeats} repeats; load avg ${r.loadAvg.map((l) => l.toFixed(1)).join(' → ')} (2 cores shared)`,
     '',
     `${'case'.padEnd(52)} ${'ms/step'.padStart(9)} ${'samples/s'.padStart(10)}  per-repeat ms/step`,
   ];

@@ -1,6 +1,7 @@
 // The benchmark suites: realistic training steps (MLP, CNN, GCN) and the optimizer update alone
 // (ours against tfjs's built-in). Returns plain data; cli.ts formats it.
 import * as tf from '@tensorflow/tfjs';
+import * as os from 'node:os';
 import { initBackend, type BackendInfo } from '../backend';
 import { applyWasmPatches, removeWasmPatches, wasmPatchesEnabled } from '../backend/wasm-patches';
 import { timeInterleaved, type CaseTiming, type Stepper, type TimingOptions } from './stats';
@@ -34,6 +35,8 @@ export interface BenchResult {
   machine: BackendInfo['machine'];
   repeats: number;
   batch: number;
+  /** 1-minute load average at start and end: this machine is shared; high load scales every time. */
+  loadAvg: [number, number];
   /** Headline: MLP 784-128-64-10 training step, Adam (ours when src/optimizers exists). */
   mlp_b64_samples_per_s?: number;
   mlp_model?: string;
@@ -76,7 +79,7 @@ function withPatches(stepper: Stepper, on: boolean): Stepper {
     samplesPerStep: stepper.samplesPerStep,
     run(steps) {
       if (on) applyWasmPatches({ force: true });
-      else removeWasmPatches();
+      else removeWasmPatches({ keepFixes: true });
       stepper.run(steps);
     },
     dispose: () => stepper.dispose(),
@@ -109,7 +112,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
   const optimizers = loadOptimizers();
   const result: BenchResult = {
     backend: info.name, tfjs: info.tfjsVersion, patches: info.patches, machine: info.machine,
-    repeats: opts.timing.repeats, batch: opts.batch, cases: [], skipped: [], errors: [],
+    repeats: opts.timing.repeats, batch: opts.batch, loadAvg: [os.loadavg()[0], NaN], cases: [], skipped: [], errors: [],
   };
   const training = loadTraining();
   const multiclass = training?.MULTICLASS_TASK ?? plainMulticlassTask;
@@ -203,11 +206,12 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
       }
     }
   });
+  result.loadAvg[1] = os.loadavg()[0];
   return result;
 }
 
 /** After an A/B run, leave the patches as the environment asked for them. */
 function restorePatchState(): void {
   if (wasmPatchesEnabled()) applyWasmPatches();
-  else removeWasmPatches();
+  else removeWasmPatches({ keepFixes: true });
 }
