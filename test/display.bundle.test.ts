@@ -1,0 +1,140 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import {
+  PLOTLY_MIME, decodePng, encodePng, inKernel, lineChart, optimizePng, show, table, tableToText, toDisplayBundle, type PlotlyFigure,
+} from '../src/display';
+
+const fig = (title = 'Loss per epoch'): PlotlyFigure =>
+  lineChart({ title, xTitle: 'Epoch', yTitle: 'Loss (nats)', series: [{ name: 'adam', x: [1, 2], mean: [0.5, 0.3], lo: [0.4, 0.2], hi: [0.6, 0.4] }] });
+
+test('a figure bundle: Plotly JSON (complete, parseable), offline HTML, text summary', () => {
+  const f = fig();
+  const b = toDisplayBundle(f, { divId: 'chart-1' });
+  assert.deepEqual(Object.keys(b.data).sort(), [PLOTLY_MIME, 'text/html', 'text/plain'].sort());
+  const plotly = JSON.parse(JSON.stringify(b.data[PLOTLY_MIME]));
+  assert.deepEqual(plotly.data, JSON.parse(JSON.stringify(f.data)));
+  assert.equal(plotly.layout.height, 440);
+  const html = String(b.data['text/html']);
+  assert.doesNotMatch(html, /https?:\/\//, 'no URL at all: nothing may be fetched');
+  assert.doesNotMatch(html, /window\.Plotly\) \{ \(function \(define/, 'plotly.js is not inlined unless asked');
+  assert.match(html, /<div id="chart-1"/);
+  assert.match(html, /getElementById\("chart-1"\)/);
+  assert.equal(b.data['text/plain'], '[chart] Loss per epoch — adam');
+  // Deterministic without an explicit id (a pure function of the figure).
+  assert.deepEqual(toDisplayBundle(f), toDisplayBundle(f));
+});
+
+test('the first chart can carry plotly.js inline: no script src, no CDN; the PNG goes in the bundle and the HTML', () => {
+  const png = encodePng({ width: 2, height: 1, channels: 3, pixels: Uint8Array.from([255, 0, 0, 0, 0, 255]) }).toString('base64');
+  const b = toDisplayBundle(fig(), { includePlotlyLibrary: true, pngBase64: png });
+  const html = String(b.data['text/html']);
+  assert.ok(html.length > 1_000_000, 'plotly.js is inlined');
+  assert.match(html, /if \(!window\.Plotly\) \{ \(function \(define, module, exports\)/);
+  // (Assertions via assert.ok: a failing doesNotMatch would print the whole 4.5 MB library.)
+  assert.ok(!/<script[^>]*\bsrc=/i.test(html), 'no <script src>');
+  assert.ok(!/<link[^>]*\bhref=/i.test(html), 'no <link href>');
+  // plotly.js itself mentions URLs in strings (SVG namespaces, map tiles, help texts); everything
+  // outside the library — our loader and the chart — mentions none.
+  const library = html.indexOf('(function (define, module, exports) {');
+  const libraryEnd = html.indexOf('}).call(window); }</script>');
+  assert.ok(library > 0 && libraryEnd > library);
+  const ours = html.slice(0, library) + html.slice(libraryEnd);
+  assert.ok(!/https?:\/\//.test(ours), 'no URL outside plotly.js');
+  assert.equal(b.data['image/png'], png);
+  assert.ok(html.includes(`<img src="data:image/png;base64,${png}"`));
+});
+
+test('user text cannot break out of the script element', () => {
+  const html = String(toDisplayBundle(fig('</script><script>alert(1)</script>')).data['text/html']);
+  assert.equal(html.match(/<\/script>/g)?.length, 1, 'only our own closing tag');
+  assert.doesNotMatch(html, /<script>alert/);
+});
+
+test('tables: HTML with caption and escaping, aligned plain-text fallback with shared decimals', () => {
+  const t = table({
+    caption: 'Final accuracy (%) <seed 000>',
+    columns: ['Optimizer', 'Train', { label: 'Test', decimals: 1 }],
+    rows: [['SGD', 91.234, 90.8], ['Adam', 98.1, null]],
+    notes: ['Mean of 3 seeds.'],
+  });
+  const b = toDisplayBundle(t);
+  assert.deepEqual(Object.keys(b.data).sort(), ['text/html', 'text/plain']);
+  const html = String(b.data['text/html']);
+  assert.match(html, /<caption[^>]*>Final accuracy \(%\) &lt;seed 000&gt;<\/caption>/);
+  assert.match(html, /text-align:right[^>]*>91\.23</);
+  assert.equal(b.data['text/plain'], tableToText(t));
+  assert.equal(tableToText(t), [
+    'Final accuracy (%) <seed 000>',
+    'Optimizer  Train  Test',
+    '---------  -----  ----',
+    'SGD        91.23  90.8',
+    'Adam       98.10     —',
+    'Mean of 3 seeds.',
+  ].join('\n'));
+  assert.throws(() => table({ caption: 'x', columns: ['a', 'b'], rows: [[1]] }), /row 0 has 1 cells, expected 2/);
+  assert.throws(() => table({ caption: '', columns: ['a'], rows: [] }), /caption must be a non-empty string/);
+});
+
+test('outside a kernel show() prints the text summary and does not throw', () => {
+  assert.equal(inKernel(), false);
+  const lines: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((s: string) => (lines.push(String(s)), true)) as typeof process.stdout.write;
+  try {
+    show(fig());
+    show(table({ caption: 'T', columns: ['a'], rows: [[1]] }));
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.deepEqual(lines, ['[chart] Loss per epoch — adam\n', 'T\na\n-\n1\n']);
+});
+
+const FAKE_TSLAB = path.join(__dirname, 'fake-kernel', 'node_modules', 'tslab', 'dist', 'jupyter.js');
+after(() => {
+  delete require.cache[FAKE_TSLAB];
+});
+
+test('in a tslab kernel: one display_data per show() with every MIME type; plotly.js only in the first', () => {
+  const sent: { msg: { data: Record<string, unknown>; metadata: unknown; transient: unknown }; update: boolean }[] = [];
+  // What the kernel has loaded: tslab's jupyter module with the running cell's writer.
+  require.cache[FAKE_TSLAB] = { id: FAKE_TSLAB, filename: FAKE_TSLAB, loaded: true, exports: { lastWriteDisplayData: (msg: never, update: boolean) => sent.push({ msg, update }) } } as unknown as NodeJS.Module;
+  const saved = process.env.ATLAS_STATIC_IMAGES;
+  process.env.ATLAS_STATIC_IMAGES = '0';
+  try {
+    assert.equal(inKernel(), true);
+    show(fig());
+    show(fig());
+    show(table({ caption: 'T', columns: ['a'], rows: [[1]] }));
+  } finally {
+    if (saved === undefined) delete process.env.ATLAS_STATIC_IMAGES;
+    else process.env.ATLAS_STATIC_IMAGES = saved;
+    delete require.cache[FAKE_TSLAB];
+  }
+  assert.equal(sent.length, 3);
+  assert.ok(sent.every((s) => s.update === false && typeof s.msg.transient === 'object'));
+  const [first, second, tbl] = sent.map((s) => s.msg.data);
+  assert.ok(PLOTLY_MIME in first && PLOTLY_MIME in second && 'text/plain' in first);
+  assert.ok(String(first['text/html']).includes('(function (define, module, exports)'));
+  assert.ok(!String(second['text/html']).includes('(function (define, module, exports)'));
+  assert.ok(String(second['text/html']).length < 20_000);
+  const ids = [first, second].map((d) => /<div id="([^"]+)"/.exec(String(d['text/html']))?.[1]);
+  assert.notEqual(ids[0], ids[1], 'the same figure shown twice gets two divs');
+  assert.deepEqual(Object.keys(tbl).sort(), ['text/html', 'text/plain']);
+});
+
+test('PNG codec: encode → decode round-trips; optimizePng keeps every pixel and drops an opaque alpha channel', () => {
+  const w = 37;
+  const h = 23;
+  const rgba = new Uint8Array(w * h * 4);
+  for (let i = 0; i < w * h; i++) rgba.set([(i * 7) & 255, (i * 13) & 255, (i >> 3) & 255, 255], i * 4);
+  const png = encodePng({ width: w, height: h, channels: 4, pixels: rgba });
+  const back = decodePng(png);
+  assert.ok(back);
+  assert.deepEqual([back.width, back.height, back.channels], [w, h, 4]);
+  assert.deepEqual(back.pixels, rgba);
+  const small = decodePng(optimizePng(png));
+  assert.ok(small && small.channels === 3);
+  for (let i = 0; i < w * h; i++) assert.deepEqual([...small.pixels.subarray(i * 3, i * 3 + 3)], [...rgba.subarray(i * 4, i * 4 + 3)]);
+  assert.throws(() => decodePng(Buffer.from('not a png')), /Not a PNG/);
+});
