@@ -59,8 +59,20 @@ ${ADAM_MOMENTS_LATEX} \\
       difference: 'ε inside the square root. With ε = 1e-8 that is like ε ≈ 1e-4 outside: it damps steps of weights whose gradients are tiny.',
       whyTorch: 'The paper, torch, TensorFlow and tfjs all put ε outside the root; seeds 002, 003 and 004 write it so too.',
     },
+    {
+      seed: '001',
+      writes: String.raw`m_t = \beta_1 m_{t-1} + (1 - \beta_1) \left[ \frac{\delta L}{\delta w_t} \right], \quad v_t = \beta_2 v_{t-1} + (1 - \beta_2) \left[ \frac{\delta L}{\delta w_t} \right]^2`,
+      difference: 'Only the two moment updates: no bias correction and no parameter update are written.',
+      whyTorch: 'The full rule (bias correction, ε outside the root) is the paper’s and torch’s.',
+    },
+    {
+      seed: '004',
+      writes: String.raw`\theta_t \leftarrow \theta_{t-1} - \alpha \cdot \hat{m}_t / (\sqrt{\hat{v}_t} + \lambda)`,
+      difference: 'Same rule; the slides call ε "λ" (a tolerance parameter). Our λ is weight decay, so read their λ as our ε.',
+      whyTorch: 'No difference in the math.',
+    },
   ],
-  tfjs: {
+  tfjsNotes: {
     builtin: 'tf.train.adam(learningRate, beta1, beta2, epsilon)',
     differences: [
       'Default ε is the backend epsilon (1e-7 in float32) instead of torch’s 1e-8; pass ε explicitly and the rules coincide.',
