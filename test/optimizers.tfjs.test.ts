@@ -1,7 +1,7 @@
 // Ours against tfjs's built-ins on the same gradient sequence. Where the conventions coincide (or are made
 // to, by the hyperparameters) the trajectories are identical to float32 rounding; where tfjs differs, the
 // test shows the difference and that a closed form of tfjs's convention (./optimizers.reference.ts TFJS)
-// reproduces the built-in exactly. Each difference is listed in the optimizer's metadata (info.tfjsNotes).
+// reproduces the built-in exactly. Each difference is listed in the optimizer's metadata (info.tfjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -100,14 +100,14 @@ test('adamax: identical with ε = 0; otherwise tfjs adds ε after the max instea
 
 test('every built-in difference is documented in the metadata; non-built-ins are refused clearly', () => {
   for (const name of BUILTIN_OPTIMIZER_NAMES) {
-    const notes = getOptimizerInfo(name).tfjsNotes;
+    const notes = getOptimizerInfo(name).tfjs;
     assert.ok(notes && notes.builtin.startsWith('tf.train.'), name);
   }
   for (const name of ['adagrad', 'rmsprop', 'adadelta', 'adamax', 'adam'] as const) {
-    assert.ok(getOptimizerInfo(name).tfjsNotes!.differences.some((d) => /ε|epsilon|previous|float32/.test(d)), name);
+    assert.ok(getOptimizerInfo(name).tfjs!.differences.some((d) => /ε|epsilon|previous|float32/.test(d)), name);
   }
   for (const name of ['amsgrad', 'adamw', 'nadam', 'lion'] as const) {
-    assert.equal(getOptimizerInfo(name).tfjsNotes, null);
+    assert.equal(getOptimizerInfo(name).tfjs, null);
     assert.throws(() => createBuiltinOptimizer(name), /tfjs has no built-in "\w+" optimizer\. Built-ins exist for: sgd, momentum/);
   }
   assert.throws(() => createBuiltinOptimizer('adam', { weightDecay: 0.1 }), /no weightDecay/);

@@ -58,7 +58,7 @@ u_t &= \rho\, u_{t-1} + (1-\rho)\, \Delta_t^2 \\
       whyTorch: 'They ran torch.optim.Adadelta.',
     },
   ],
-  tfjsNotes: {
+  tfjs: {
     builtin: 'tf.train.adadelta(learningRate, rho, epsilon)',
     differences: [
       'The denominator uses the previous average v_{t−1} instead of v_t (tfjs computes the update before assigning the new accumulator): the first step is exactly η·g, whatever the gradient’s size.',

@@ -55,7 +55,7 @@ G_t &= G_{t-1} + g_t^2, \qquad G_0 = \text{initialAccumulatorValue} \\
       whyTorch: 'As above.',
     },
   ],
-  tfjsNotes: {
+  tfjs: {
     builtin: 'tf.train.adagrad(learningRate, initialAccumulatorValue)',
     differences: [
       'initialAccumulatorValue defaults to 0.1 in tfjs, 0 in torch (createBuiltinOptimizer passes ours).',

@@ -72,7 +72,7 @@ ${ADAM_MOMENTS_LATEX} \\
       whyTorch: 'No difference in the math.',
     },
   ],
-  tfjsNotes: {
+  tfjs: {
     builtin: 'tf.train.adam(learningRate, beta1, beta2, epsilon)',
     differences: [
       'Default ε is the backend epsilon (1e-7 in float32) instead of torch’s 1e-8; pass ε explicitly and the rules coincide.',

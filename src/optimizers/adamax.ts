@@ -40,7 +40,7 @@ u_t &= \max(\beta_2\, u_{t-1},\ |g_t| + \epsilon) \\
   cons: ['Rarely better than Adam in practice', 'One large gradient keeps u high for ~1/(1−β₂) steps, shrinking updates'],
   whenToUse: ['When Adam’s second-moment estimate is unstable (heavy-tailed gradients)', 'Embeddings and other sparse parameters'],
   seedNotes: [],
-  tfjsNotes: {
+  tfjs: {
     builtin: 'tf.train.adamax(learningRate, beta1, beta2, epsilon, decay)',
     differences: [
       'ε is added to the denominator after the max, m/(u+ε) with u = max(β₂u, |g|), where torch puts ε inside the max, u = max(β₂u, |g|+ε).',

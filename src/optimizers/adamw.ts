@@ -44,7 +44,7 @@ ${ADAM_MOMENTS_LATEX} \\
   cons: ['One more hyperparameter (λ); torch’s default 0.01 is not always right', 'Same memory as Adam'],
   whenToUse: ['Whenever Adam is used with regularization', 'Transformers, large models, fine-tuning'],
   seedNotes: [],
-  tfjsNotes: null,
+  tfjs: null,
   sourceFile: 'src/optimizers/adamw.ts',
   notes: ['No seed covers AdamW. With weightDecay = 0 it is exactly Adam.', 'The decay uses the scheduled η of the step (torch multiplies by the current lr too).'],
 };

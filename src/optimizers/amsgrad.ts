@@ -51,7 +51,7 @@ v^{\max}_t &= \max(v^{\max}_{t-1}, v_t) \\
       whyTorch: 'torch keeps the running maximum of the raw v and bias-corrects it (and m) like Adam, so AMSGrad equals Adam until v first decreases; without correction the first steps would be ~√(1−β₂)/(1−β₁) ≈ 0.3 times Adam’s.',
     },
   ],
-  tfjsNotes: null,
+  tfjs: null,
   sourceFile: 'src/optimizers/amsgrad.ts',
   notes: ['Reddi et al.’s Algorithm 2 also has no bias correction; torch (and so we) add it.'],
 };

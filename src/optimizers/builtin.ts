@@ -1,6 +1,6 @@
 // The tfjs built-in optimizer matching one of ours, configured with the same (validated) hyperparameters,
 // so the two can be compared step for step. Differences of convention are listed in each optimizer's
-// metadata (`info.tfjsNotes.differences`) and tested in test/optimizers.tfjs.test.ts.
+// metadata (`info.tfjs.differences`) and tested in test/optimizers.tfjs.test.ts.
 import * as tf from '@tensorflow/tfjs';
 import { resolveHyperparams } from './hyperparams';
 import { assertOptimizerName, getOptimizerInfo } from './registry';

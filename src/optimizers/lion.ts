@@ -39,7 +39,7 @@ m_t &= \beta_2 m_{t-1} + (1-\beta_2)\, g_t
   cons: ['Needs a smaller learning rate (and larger weight decay) than AdamW; a poor η diverges or stalls', 'The sign discards magnitude: noisy with small batches', 'Newer, less tested across tasks'],
   whenToUse: ['Large models with large batches where optimizer memory matters', 'As an AdamW alternative when tuning budget allows'],
   seedNotes: [],
-  tfjsNotes: null,
+  tfjs: null,
   sourceFile: 'src/optimizers/lion.ts',
   notes: ['No seed covers Lion.', 'sign(0) = 0: a weight with zero gradient and zero momentum does not move (except for the decay).'],
 };

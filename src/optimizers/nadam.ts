@@ -77,7 +77,7 @@ ${ADAM_MOMENTS_LATEX} \\
   cons: ['A more complex rule with an extra fixed constant (ψ)', 'Gains over Adam are small and problem-dependent'],
   whenToUse: ['Where Adam works, as a candidate for faster early progress', 'Recurrent networks and language models (Dozat’s experiments)'],
   seedNotes: [],
-  tfjsNotes: null,
+  tfjs: null,
   sourceFile: 'src/optimizers/nadam.ts',
   notes: ['No seed covers NAdam.', 'torch keeps ∏μ in a float32 state tensor; we compute it in float64 (differences ~1e-7 relative).'],
 };

@@ -73,7 +73,7 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
       whyTorch: 'The slides’ experiments ran torch.optim.RMSprop; we reproduce that rule.',
     },
   ],
-  tfjsNotes: {
+  tfjs: {
     builtin: 'tf.train.rmsprop(learningRate, decay, momentum, epsilon, centered)',
     differences: [
       'ε inside the square root: η·g/√(v+ε) (torch: η·g/(√v+ε)).',

@@ -103,7 +103,7 @@ export interface OptimizerInfo {
   whenToUse: string[];
   seedNotes: SeedNote[];
   /** null when tfjs has no built-in for this optimizer. */
-  tfjsNotes: TfjsNotes | null;
+  tfjs: TfjsNotes | null;
   /** The rule's source file, relative to the repository root (notebooks show it). */
   sourceFile: string;
   /** Anything else a reader should know (e.g. SGD covers GD and mini-batch GD). */
