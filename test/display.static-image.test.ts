@@ -1,9 +1,9 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LANDSCAPES } from '../src/landscapes';
-import { closeStaticRenderer, decodePng, findChromium, landscapeFigure, staticImageStatus, renderPngSync } from '../src/display';
+import { closeStaticRenderer, decodePng, staticImageBrowser, landscapeFigure, staticImageStatus, renderPngSync } from '../src/display';
 
-const chromium = findChromium();
+const chromium = staticImageBrowser();
 const skip = process.env.ATLAS_STATIC_IMAGES === '0'
   ? 'ATLAS_STATIC_IMAGES=0: static images are turned off'
   : chromium ? false : 'no Chromium found (install chromium or set PUPPETEER_EXECUTABLE_PATH): static chart images cannot be tested here';

@@ -6,5 +6,5 @@ export * from './landscape-figures';
 export * from './table';
 export * from './bundle';
 export * from './show';
-export { renderPngSync, closeStaticRenderer, staticImageStatus, findChromium, plotlyScriptPath } from './static-image';
+export { renderPngSync, closeStaticRenderer, staticImageStatus, staticImageBrowser, plotlyScriptPath } from './static-image';
 export { decodePng, encodePng, optimizePng, type DecodedPng } from './png';

@@ -11,38 +11,29 @@
 // cannot forget an `await` and have its chart land in the next cell's output. The browser lives in a
 // worker; the caller blocks on Atomics.wait until the worker has the image, then takes the reply
 // with receiveMessageOnPort. One browser serves the whole process and is killed when it exits.
-import * as fs from 'node:fs';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { optimizePng } from './png';
 import type { PlotlyFigure } from './theme';
 import { STATIC_WIDTH } from './theme';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  // No crash-reporter daemon: it outlives the browser as an orphan.
-  '--disable-breakpad',
-  '--disable-crash-reporter',
-];
-
-const SYSTEM_CHROMIUMS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'];
-
-/** The browser to use: PUPPETEER_EXECUTABLE_PATH, a system Chromium/Chrome, else puppeteer's own download. */
-export function findChromium(): string | undefined {
-  const fromEnv = process.env.PUPPETEER_EXECUTABLE_PATH;
-  if (fromEnv) return fs.existsSync(fromEnv) ? fromEnv : undefined;
-  const system = SYSTEM_CHROMIUMS.find((p) => fs.existsSync(p));
-  if (system) return system;
+/**
+ * The browser and its flags come from src/report/browser (the one place that knows how to find
+ * Chromium), loaded lazily: importing the display must not load puppeteer in every notebook.
+ */
+function chooseBrowser(): { executablePath: string; args: string[] } | string {
   try {
-    const own: string = require('puppeteer').executablePath();
-    return own && fs.existsSync(own) ? own : undefined;
-  } catch {
-    return undefined;
+    const browser = require('../report/browser') as typeof import('../report/browser');
+    // No crash-reporter daemon: it would outlive the browser as an orphan.
+    return { executablePath: browser.findBrowser().executablePath, args: [...browser.CHROMIUM_FLAGS, '--disable-breakpad', '--disable-crash-reporter'] };
+  } catch (e) {
+    return String((e as Error).message ?? e).split('\n')[0];
   }
+}
+
+/** Whether a browser for static images is available (for tests and diagnostics). */
+export function staticImageBrowser(): string | undefined {
+  const choice = chooseBrowser();
+  return typeof choice === 'string' ? undefined : choice.executablePath;
 }
 
 /** The plotly.js bundle to inline or load: the minified build when installed, else the full one. */
@@ -139,8 +130,8 @@ function disable(reason: string): null {
 }
 
 function startRenderer(): Renderer | string {
-  const executablePath = findChromium();
-  if (!executablePath) return 'no Chromium/Chrome found (install one, or set PUPPETEER_EXECUTABLE_PATH)';
+  const browser = chooseBrowser();
+  if (typeof browser === 'string') return browser;
   let puppeteerPath: string;
   try {
     puppeteerPath = require.resolve('puppeteer');
@@ -151,7 +142,7 @@ function startRenderer(): Renderer | string {
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { port: port2, flag, puppeteerPath, executablePath, plotlyPath: plotlyScriptPath(), args: CHROMIUM_ARGS },
+    workerData: { port: port2, flag, puppeteerPath, executablePath: browser.executablePath, plotlyPath: plotlyScriptPath(), args: browser.args },
     transferList: [port2],
     stdout: false,
     stderr: false,
