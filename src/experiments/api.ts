@@ -1,0 +1,142 @@
+// The API notebooks and the report use: records of an experiment (from the cache, running what is
+// missing with visible progress), and small aggregations across seeds (mean and 95% interval).
+import { initBackend } from '../backend';
+import type { EpochMetrics } from '../training/types';
+import { defaultResultsDir } from './cache';
+import { runnerDisplay } from './display';
+import { parseProfile } from './plan';
+import { planAll, runExperiments, type RunnerEvent } from './runner';
+import { getExperiment } from './specs';
+import type { ProfileName, RunRecord } from './types';
+
+export interface GetResultsOptions {
+  profile?: ProfileName | string;
+  /** Recompute cached runs. */
+  force?: boolean;
+  /** Worker processes for missing runs (default one per core; 0 = in this process). */
+  jobs?: number;
+  resultsDir?: string;
+  /** Progress of missing runs: plain lines on stderr by default; false for silence, or a listener. */
+  progress?: boolean | ((event: RunnerEvent) => void);
+}
+
+/** All records of `experimentId` under a profile, in spec order (series, then seeds); runs what is missing. */
+export async function getResults(experimentId: string, opts: GetResultsOptions = {}): Promise<RunRecord[]> {
+  const onEvent = opts.progress === false ? undefined : typeof opts.progress === 'function' ? opts.progress : runnerDisplay();
+  const summary = await runExperiments({
+    ids: [experimentId], profile: opts.profile ?? 'default', force: opts.force, jobs: opts.jobs, resultsDir: opts.resultsDir, onEvent,
+  });
+  return summary.records;
+}
+
+/** Only what is cached (nothing is trained): the records found and how many runs are missing. */
+export async function getCachedResults(experimentId: string, opts: Pick<GetResultsOptions, 'profile' | 'resultsDir'> = {}): Promise<{ records: RunRecord[]; missing: number }> {
+  const backend = await initBackend();
+  const planned = planAll([getExperiment(experimentId)], parseProfile(opts.profile ?? 'default'), backend, opts.resultsDir ?? defaultResultsDir(), false);
+  const records = planned.flatMap((r) => (r.cached ? [r.cached] : []));
+  return { records, missing: planned.length - records.length };
+}
+
+/** Two-sided 95% Student-t quantiles by degrees of freedom (1…30); beyond 30 the normal 1.96 is within 2%. */
+const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+export interface Interval {
+  mean: number;
+  /** 95% confidence interval of the mean (t-distribution); equal to the mean when n = 1. */
+  lower: number;
+  upper: number;
+  n: number;
+}
+
+/** Mean and 95% CI of the mean of `values` (non-finite values are ignored). */
+export function meanInterval(values: number[]): Interval {
+  const xs = values.filter(Number.isFinite);
+  const n = xs.length;
+  if (n === 0) return { mean: NaN, lower: NaN, upper: NaN, n: 0 };
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  if (n === 1) return { mean, lower: mean, upper: mean, n };
+  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
+  const half = (T95[n - 1] ?? 1.96) * (sd / Math.sqrt(n));
+  return { mean, lower: mean - half, upper: mean + half, n };
+}
+
+/** A metric of one epoch: a field of EpochMetrics, or a function of it (e.g. e => e.trainEval?.auc). */
+export type MetricSelector = keyof Pick<EpochMetrics, 'trainLoss' | 'trainAccuracy' | 'testLoss' | 'testAccuracy' | 'testAuc' | 'learningRate' | 'trainSeconds' | 'evalSeconds'>
+  | ((e: EpochMetrics) => number | undefined);
+
+function select(metric: MetricSelector, e: EpochMetrics): number | undefined {
+  return typeof metric === 'function' ? metric(e) : e[metric];
+}
+
+export interface SeriesCurve {
+  series: string;
+  label: string;
+  /** One point per epoch reached by at least one seed; n < seeds where runs diverged earlier. */
+  points: Array<Interval & { epoch: number }>;
+  seeds: number;
+  diverged: number;
+  failed: number;
+}
+
+/** Group records by series (first-seen order). */
+export function bySeries(records: RunRecord[]): Map<string, RunRecord[]> {
+  const groups = new Map<string, RunRecord[]>();
+  for (const r of records) {
+    const list = groups.get(r.series) ?? [];
+    list.push(r);
+    groups.set(r.series, list);
+  }
+  return groups;
+}
+
+/** Per series, per epoch: mean and 95% band of `metric` across seeds. */
+export function curves(records: RunRecord[], metric: MetricSelector): SeriesCurve[] {
+  return [...bySeries(records)].map(([series, runs]) => {
+    const maxEpoch = Math.max(0, ...runs.map((r) => r.epochs.length));
+    const points = Array.from({ length: maxEpoch }, (_, i) => ({
+      epoch: i + 1,
+      ...meanInterval(runs.flatMap((r) => {
+        const e = r.epochs[i];
+        const v = e ? select(metric, e) : undefined;
+        return v === undefined ? [] : [v];
+      })),
+    }));
+    return {
+      series, label: runs[0].label, points, seeds: runs.length,
+      diverged: runs.filter((r) => r.status === 'diverged').length,
+      failed: runs.filter((r) => r.status === 'error').length,
+    };
+  });
+}
+
+export interface SeriesSummary extends Interval {
+  series: string;
+  label: string;
+  seeds: number;
+  diverged: number;
+  failed: number;
+  /** Mean wall time of a run (seconds). */
+  wallSeconds: number;
+}
+
+/**
+ * Per series: `metric` at `epoch` (default: the last epoch of the profile) across seeds. Runs that
+ * diverged or failed before it contribute nothing (and are counted), so a mean never mixes epochs.
+ */
+export function summarize(records: RunRecord[], metric: MetricSelector, epoch?: number): SeriesSummary[] {
+  return [...bySeries(records)].map(([series, runs]) => {
+    const at = epoch ?? runs[0].config.epochs;
+    const values = runs.flatMap((r) => {
+      const e = r.epochs[at - 1];
+      const v = e && r.status !== 'error' ? select(metric, e) : undefined;
+      return v === undefined ? [] : [v];
+    });
+    return {
+      series, label: runs[0].label, seeds: runs.length, ...meanInterval(values),
+      diverged: runs.filter((r) => r.status === 'diverged').length,
+      failed: runs.filter((r) => r.status === 'error').length,
+      wallSeconds: runs.reduce((s, r) => s + r.wallSeconds, 0) / runs.length,
+    };
+  });
+}

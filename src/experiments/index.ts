@@ -1,0 +1,10 @@
+// Experiments: specs, the cached parallel runner, and the results API for notebooks and the report.
+export * from './types';
+export { EXPERIMENTS, EXPERIMENT_IDS, getExperiment, KERAS_DEFAULTS, TORCH_DEFAULTS, LR_GRID } from './specs';
+export { planRuns, parseProfile, validateSpec, estimateSeconds, seriesLabel } from './plan';
+export { runExperiments, defaultJobs, type RunnerOptions, type RunSummary, type RunnerEvent, type PlannedRun } from './runner';
+export { getResults, getCachedResults, curves, summarize, meanInterval, bySeries, type Interval, type SeriesCurve, type SeriesSummary, type MetricSelector, type GetResultsOptions } from './api';
+export { executeRun, type RunOutcome } from './execute';
+export { runHash, runSources, canonicalJson } from './fingerprint';
+export { defaultResultsDir, recordPath, readRecord } from './cache';
+export { runnerDisplay, formatRunResult, formatDuration } from './display';

@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cachedResult, readRecord, writeRecordAtomic } from '../src/experiments/cache';
+import { canonicalJson, runHash, runSources, sourceClosure } from '../src/experiments/fingerprint';
+import type { RunConfig, RunRecord } from '../src/experiments';
+
+const BACKEND = { name: 'wasm' as const, tfjsVersion: '4.22.0', patches: ['a'] };
+const CONFIG: RunConfig = {
+  experiment: 'x', series: 'adam', model: 'mlp-128-64', optimizer: 'adam', implementation: 'ours',
+  hyperparams: { learningRate: 0.001 }, batchSize: 64, epochs: 2, seed: 0,
+  data: { dataset: 'mnist', train: 256, test: 128, subsetSeed: 0 },
+};
+const SOURCES = { 'src/optimizers/adam.ts': 'aaa', 'src/models/mlp.ts': 'bbb' };
+
+test('the hash changes with everything that changes a result, and only with that', () => {
+  const h = runHash(CONFIG, BACKEND, SOURCES);
+  assert.match(h, /^[0-9a-f]{16}$/);
+  assert.equal(runHash({ ...CONFIG }, BACKEND, { ...SOURCES }), h);
+  const changed: Array<[string, string]> = [
+    ['lr', runHash({ ...CONFIG, hyperparams: { learningRate: 0.002 } }, BACKEND, SOURCES)],
+    ['seed', runHash({ ...CONFIG, seed: 1 }, BACKEND, SOURCES)],
+    ['epochs', runHash({ ...CONFIG, epochs: 3 }, BACKEND, SOURCES)],
+    ['batch', runHash({ ...CONFIG, batchSize: 'full' }, BACKEND, SOURCES)],
+    ['subset', runHash({ ...CONFIG, data: { ...CONFIG.data, train: 512 } as RunConfig['data'] }, BACKEND, SOURCES)],
+    ['implementation', runHash({ ...CONFIG, implementation: 'tfjs' }, BACKEND, SOURCES)],
+    ['backend', runHash(CONFIG, { ...BACKEND, name: 'cpu' }, SOURCES)],
+    ['patches', runHash(CONFIG, { ...BACKEND, patches: [] }, SOURCES)],
+    ['rule source', runHash(CONFIG, BACKEND, { ...SOURCES, 'src/optimizers/adam.ts': 'aab' })],
+  ];
+  for (const [what, other] of changed) assert.notEqual(other, h, `changing ${what} must change the hash`);
+  // Naming is not part of the result.
+  assert.equal(runHash({ ...CONFIG, experiment: 'y', series: 'other' }, BACKEND, SOURCES), h);
+  assert.equal(canonicalJson({ b: 1, a: { d: 2, c: 3 } }), canonicalJson({ a: { c: 3, d: 2 }, b: 1 }));
+});
+
+test('a run depends on its rule file, model, data, loop; type-only imports and display code are not followed', () => {
+  const files = runSources(CONFIG);
+  for (const f of ['src/optimizers/adam.ts', 'src/optimizers/adapter.ts', 'src/models/mlp.ts', 'src/data/mnist.ts', 'src/training/loop.ts', 'src/training/batches.ts', 'src/experiments/execute.ts']) {
+    assert.ok(files.includes(f), `missing ${f}`);
+  }
+  assert.ok(!files.includes('src/training/progress.ts'));
+  assert.ok(!files.includes('src/optimizers/sgd.ts'), 'other rules do not affect an Adam run');
+  assert.ok(!files.includes('src/models/cnn.ts'));
+  const tfjs = runSources({ ...CONFIG, implementation: 'tfjs' });
+  assert.ok(tfjs.includes('src/optimizers/builtin.ts') && !tfjs.includes('src/optimizers/adapter.ts'));
+  // Closure on a scratch tree: value imports followed, `import type` not.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-closure-'));
+  fs.mkdirSync(path.join(root, 'src'));
+  fs.writeFileSync(path.join(root, 'src/a.ts'), "import { b } from './b';\nimport type { C } from './c';\nexport * from './d';\n");
+  fs.writeFileSync(path.join(root, 'src/b.ts'), 'export const b = 1;\n');
+  fs.writeFileSync(path.join(root, 'src/c.ts'), 'export type C = 1;\n');
+  fs.writeFileSync(path.join(root, 'src/d.ts'), 'export const d = 1;\n');
+  assert.deepEqual(sourceClosure(['src/a.ts'], root), ['src/a.ts', 'src/b.ts', 'src/d.ts']);
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+function record(status: RunRecord['status']): RunRecord {
+  return {
+    schema: 1, hash: 'h', experiment: 'x', series: 's', label: 'S', profile: 'smoke', config: CONFIG, resolvedHyperparams: {},
+    status, epochs: [], totalSteps: 0, wallSeconds: 0, backend: { ...BACKEND, reason: '', machine: { cpus: 2, cpuModel: '', platform: '', node: '' } },
+    fingerprint: {}, createdAt: '',
+  };
+}
+
+test('atomic writes leave whole records only; torn files and error records are misses', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-cache-'));
+  const file = path.join(dir, 'exp', 'abc.json');
+  writeRecordAtomic(file, record('ok'));
+  assert.deepEqual(fs.readdirSync(path.dirname(file)), ['abc.json'], 'no temp file left behind');
+  assert.equal(readRecord(file)?.status, 'ok');
+  // An interrupted non-atomic writer would leave this: it must read as absent, not crash.
+  fs.writeFileSync(file, '{"schema":1,"hash":"abc","epo');
+  assert.equal(readRecord(file), undefined);
+  writeRecordAtomic(file, record('error'));
+  assert.equal(readRecord(file)?.status, 'error');
+  assert.equal(cachedResult(file), undefined, 'errors are retried');
+  writeRecordAtomic(file, record('diverged'));
+  assert.equal(cachedResult(file)?.status, 'diverged', 'divergence is a result');
+  // A failed write removes its temp file and keeps the previous record.
+  fs.mkdirSync(`${file}.blocker`);
+  assert.throws(() => writeRecordAtomic(path.join(`${file}.blocker`), record('ok')));
+  assert.deepEqual(fs.readdirSync(path.dirname(file)).sort(), ['abc.json', 'abc.json.blocker']);
+  assert.equal(readRecord(file)?.status, 'diverged');
+  fs.rmSync(dir, { recursive: true, force: true });
+});

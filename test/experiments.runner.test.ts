@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  curves, getCachedResults, getResults, meanInterval, runExperiments, summarize, type RunRecord, type RunnerEvent,
+} from '../src/experiments';
+import { listExperiments, parseCliArgs } from '../src/experiments/cli';
+import { runnerDisplay } from '../src/experiments/display';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-results-'));
+const jsonFiles = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+
+test('end to end with 2 workers: smoke run of an experiment, then cache hits, resume after interruption, --force', async () => {
+  const resultsDir = tmp();
+  const events: RunnerEvent['kind'][] = [];
+  const first = await runExperiments({ ids: ['seed003-karate'], profile: 'smoke', jobs: 2, resultsDir, onEvent: (e) => events.push(e.kind) });
+  assert.equal(first.records.length, 9);
+  assert.equal(first.ran, 9);
+  assert.equal(first.failed, 0, first.records.map((r) => r.error).join('\n'));
+  assert.deepEqual(first.records.map((r) => r.series), ['gd', 'sgd', 'mini-batch', 'momentum', 'nag', 'adagrad', 'adam', 'amsgrad', 'rmsprop']);
+  assert.ok(events.includes('run-progress') && events[0] === 'plan' && events.at(-1) === 'done');
+  const rec = first.records[1];
+  assert.equal(rec.epochs.length, 2);
+  assert.equal(rec.totalSteps, 2 * 124, 'SGD at batch 1 over the 124 training pairs');
+  assert.ok(rec.epochs[0].testAuc !== undefined && rec.epochs[0].trainEval?.auc !== undefined);
+  assert.ok(rec.backend.name && rec.backend.machine.cpus >= 1);
+  assert.ok(Object.keys(rec.fingerprint).includes('src/models/gcn.ts'));
+  const dir = path.join(resultsDir, 'seed003-karate');
+  const files = jsonFiles(dir);
+  assert.equal(files.length, 9);
+
+  // Cached: nothing is trained, no worker is started, the same records come back.
+  const again = await runExperiments({ ids: ['seed003-karate'], profile: 'smoke', jobs: 2, resultsDir });
+  assert.equal(again.ran, 0);
+  assert.equal(again.cached, 9);
+  assert.deepEqual(again.records.map((r) => r.hash), first.records.map((r) => r.hash));
+
+  // Interrupted sweep: three records never written, one torn write, one stale temp file.
+  for (const f of files.slice(0, 3)) fs.rmSync(path.join(dir, f));
+  fs.writeFileSync(path.join(dir, files[3]), '{"schema":1,');
+  fs.writeFileSync(path.join(dir, `${files[4]}.tmp-1-x`), '{');
+  const resumed = await runExperiments({ ids: ['seed003-karate'], profile: 'smoke', jobs: 0, resultsDir });
+  assert.equal(resumed.ran, 4);
+  assert.equal(resumed.cached, 5);
+  // Same seed, same backend: the recomputed runs reproduce the lost ones exactly.
+  const strip = (r: RunRecord) => r.epochs.map(({ trainSeconds: _a, evalSeconds: _b, ...m }) => m);
+  assert.deepEqual(resumed.records.map(strip), first.records.map(strip));
+
+  const forced = await runExperiments({ ids: ['seed003-karate'], profile: 'smoke', jobs: 0, resultsDir, force: true });
+  assert.equal(forced.ran, 9);
+  fs.rmSync(resultsDir, { recursive: true, force: true });
+});
+
+test('getResults runs what is missing; getCachedResults never trains; aggregation across seeds', async () => {
+  const resultsDir = tmp();
+  assert.deepEqual((await getCachedResults('seed004-nesterov', { profile: 'smoke', resultsDir })).missing, 2);
+  const lines: string[] = [];
+  const stream = { write: (s: string) => { lines.push(s); return true; }, isTTY: false } as unknown as NodeJS.WritableStream;
+  const records = await getResults('seed004-nesterov', { profile: 'smoke', resultsDir, jobs: 0, progress: runnerDisplay({ stream }) });
+  assert.deepEqual(records.map((r) => [r.series, r.status]), [['nesterov-off', 'ok'], ['nesterov-on', 'ok']]);
+  assert.ok(lines.some((l) => l.startsWith('[2/2] seed004-nesterov/')), lines.join(''));
+  const cached = await getCachedResults('seed004-nesterov', { profile: 'smoke', resultsDir });
+  assert.equal(cached.missing, 0);
+  assert.equal(cached.records.length, 2);
+  // Identical runs are shared between experiments (copied, relabelled), not retrained.
+  const shared = await runExperiments({ ids: ['seed004-sgd-lr'], profile: 'smoke', jobs: 0, resultsDir });
+  assert.equal(shared.cached, 1, 'SGD lr 0.001 m 0.5 is seed004-nesterov\'s "nesterov-off" run');
+  assert.equal(shared.records.find((r) => r.series === 'sgd-m0.5-lr0.001')?.experiment, 'seed004-sgd-lr');
+
+  // Aggregation: fake three seeds of one series, one of which diverged after epoch 1.
+  const mk = (acc: number[], status: RunRecord['status'] = 'ok'): RunRecord => ({
+    ...records[0], status, epochs: acc.map((a, i) => ({ ...records[0].epochs[0], epoch: i + 1, testAccuracy: a })), config: { ...records[0].config, epochs: 2 },
+  });
+  const runs = [mk([0.5, 0.7]), mk([0.6, 0.8]), mk([0.7], 'diverged')];
+  const [c] = curves(runs, 'testAccuracy');
+  assert.deepEqual(c.points.map((p) => p.n), [3, 2]);
+  assert.ok(Math.abs(c.points[0].mean - 0.6) < 1e-12);
+  assert.equal(c.diverged, 1);
+  const [s] = summarize(runs, 'testAccuracy');
+  assert.equal(s.n, 2);
+  assert.ok(Math.abs(s.mean - 0.75) < 1e-12);
+  fs.rmSync(resultsDir, { recursive: true, force: true });
+});
+
+test('95% interval of the mean uses Student t', () => {
+  const i = meanInterval([1, 2, 3]);
+  assert.equal(i.mean, 2);
+  assert.ok(Math.abs(i.upper - (2 + 4.303 / Math.sqrt(3))) < 1e-9);
+  assert.deepEqual(meanInterval([5]), { mean: 5, lower: 5, upper: 5, n: 1 });
+  assert.equal(meanInterval([NaN, Infinity]).n, 0);
+});
+
+test('CLI: unknown experiment, profile, option or --jobs are errors listing the valid choices; list shows every id', () => {
+  assert.throws(() => parseCliArgs(['nope']), /Unknown experiment "nope"\. Valid ids: seed000, seed001/);
+  assert.throws(() => parseCliArgs(['--profile', 'huge']), /Unknown profile "huge"\. Valid profiles: smoke, default, full/);
+  assert.throws(() => parseCliArgs(['--jobs', 'two']), /--jobs must be an integer/);
+  assert.throws(() => parseCliArgs(['--frobnicate']), /Unknown option '--frobnicate'[\s\S]*Usage:/);
+  assert.deepEqual(parseCliArgs(['seed000', 'seed001', '-p', 'smoke', '--force', '-j', '1']),
+    { command: 'run', ids: ['seed000', 'seed001'], profile: 'smoke', force: true, jobs: 1, resultsDir: undefined });
+  assert.equal(parseCliArgs(['list']).command, 'list');
+  const table = listExperiments('default', 2);
+  for (const id of ['seed000', 'seed001', 'seed003-mnist', 'seed003-karate', 'seed004-rmsprop-lr', 'lr-sensitivity-mlp', 'ours-vs-tfjs']) {
+    assert.match(table, new RegExp(`^${id} `, 'm'));
+  }
+  assert.match(table, /Estimated cold default run/);
+  // The real entry point: exit code 2 and the message on stderr.
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/experiments/cli.ts', 'seed999'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /Unknown experiment "seed999"\. Valid ids:/);
+});
