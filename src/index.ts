@@ -8,3 +8,6 @@ export * from './data';
 export * from './models';
 export * from './training';
 export * from './landscapes';
+export * from './experiments';
+export * from './display';
+export * from './notebook-support';
