@@ -4,14 +4,16 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildDist, distIsStale } from './build-dist';
 import { executeNotebooks, listNotebooks, type ExecutedNotebook } from './execute-notebooks';
 import { projectRoot } from './jupyter';
-import { readNotebook, countChartBundles } from './notebook-format';
+import { EXPERIMENT_IDS, defaultJobs, defaultResultsDir, parseProfile, runExperiments, runnerDisplay, type ProfileName } from '../experiments';
+import { countChartBundles, joinText, readNotebook, type Notebook } from './notebook-format';
 import { printPdf, type PrintResult } from './print-pdf';
 import { renderReportHtml, type ReportMeta } from './render-html';
 
-export const PROFILES = ['smoke', 'default', 'full'] as const;
-export type Profile = (typeof PROFILES)[number];
+export { PROFILE_NAMES as PROFILES } from '../experiments';
+export type Profile = ProfileName;
 
 export interface BuildOptions {
   profile: Profile;
@@ -36,10 +38,24 @@ export interface BuildResult {
   timings: Record<string, number>;
 }
 
-export function parseProfile(value: string | undefined): Profile {
-  const v = (value ?? 'default').trim();
-  if (!(PROFILES as readonly string[]).includes(v)) throw new Error(`Unknown profile "${value}". Choose one of: ${PROFILES.join(', ')}.`);
-  return v as Profile;
+/** The report's profile: the flag, else ATLAS_PROFILE, else "default" (what the README's command builds). */
+export function reportProfile(value: string | undefined): Profile {
+  return parseProfile((value ?? 'default').trim());
+}
+
+/**
+ * The experiments the notebooks read: every experiment id quoted in a code cell, plus any listed in
+ * a notebook's metadata "atlas": {"experiments": [...]}.
+ */
+export function experimentsUsedBy(notebooks: Notebook[]): string[] {
+  const used = new Set<string>();
+  for (const nb of notebooks) {
+    const declared = (nb.metadata.atlas as { experiments?: unknown } | undefined)?.experiments;
+    if (Array.isArray(declared)) declared.forEach((id) => used.add(String(id)));
+    const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => joinText(c.source)).join('\n');
+    for (const id of EXPERIMENT_IDS) if (code.includes(`'${id}'`) || code.includes(`"${id}"`) || code.includes(`\`${id}\``)) used.add(id);
+  }
+  return [...used];
 }
 
 function gitCommit(root: string): string {
@@ -83,23 +99,33 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
   if (!files.length) throw new Error(`No notebooks (*.ipynb) in ${opts.notebooksDir}.`);
   const notebooksOut = path.join(opts.outDir, 'notebooks');
 
+  let recordBackends: string[] = [];
   await step('1/4 experiments', timings, log, async () => {
     if (!opts.experiments) return log('  skipped (--no-experiments)');
-    // src/experiments (runner + cache) is being built in another area; until its runner lands the
-    // notebooks compute what they need themselves, through the same cache, at ATLAS_PROFILE.
-    log('  no experiment runner in src/experiments yet: the notebooks run their own experiments');
+    const ids = experimentsUsedBy(files.map(readNotebook));
+    if (!ids.length) return log('  no notebook reads an experiment: nothing to run');
+    // Cached records are reused; missing ones train in parallel worker processes. The notebooks
+    // then find every record in the cache (same profile, same results folder).
+    const summary = await runExperiments({ ids, profile: opts.profile, jobs: defaultJobs(), resultsDir: defaultResultsDir(), onEvent: runnerDisplay() });
+    log(`  ${ids.length} experiments, ${summary.records.length} runs: ${summary.cached} cached, ${summary.ran} trained${summary.diverged ? `, ${summary.diverged} diverged (a result, kept)` : ''}${summary.failed ? `, ${summary.failed} FAILED` : ''} → ${defaultResultsDir()}`);
+    recordBackends = [...new Set(summary.records.map((r) => `${r.backend.name} (tfjs ${r.backend.tfjsVersion})`))];
+    if (summary.failed && !opts.allowErrors) throw new Error(`${summary.failed} experiment run(s) failed (see above). Fix them, or build with --allow-errors.`);
   });
 
-  const executed = await step('2/4 execute notebooks', timings, log, () =>
-    executeNotebooks(files, {
+  const executed = await step('2/4 execute notebooks', timings, log, () => {
+    if (distIsStale(root)) {
+      log('  src/ changed since the last build: compiling dist/ (the package notebooks import)');
+      buildDist(root);
+    }
+    return executeNotebooks(files, {
       outDir: notebooksOut,
       allowErrors: opts.allowErrors,
       cellTimeoutSec: opts.cellTimeoutSec,
       cwd: path.resolve(opts.notebooksDir),
       env: { ATLAS_PROFILE: opts.profile },
       onProgress: (l) => log(`  ${l}`),
-    }),
-  );
+    });
+  });
   for (const nb of executed) log(`  ${nb.name}: ${nb.cellCount} cells in ${nb.seconds.toFixed(1)} s${nb.errorCells.length ? `, ${nb.errorCells.length} failed (kept: --allow-errors)` : ''}`);
   log(`  executed notebooks: ${path.relative(process.cwd(), notebooksOut) || notebooksOut}`);
 
@@ -108,6 +134,8 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
     title: 'Optimizer Atlas',
     profile: opts.profile,
     ...(await backendAndMachine()),
+    // The records say which backend produced the numbers; the probe above covers notebooks without records.
+    ...(recordBackends.length ? { backend: recordBackends.join(' and ') } : {}),
     date: new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'),
     commit: gitCommit(root),
     resultsDir: 'output/results/',
