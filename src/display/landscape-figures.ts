@@ -36,11 +36,11 @@ function contourTrace(landscape: Landscape, resolution: number): PlotlyTrace {
   let floor = Infinity;
   if (log) for (const row of grid.z) for (const v of row) floor = Math.min(floor, v);
   // Log contours on log10(1 + f − min f) keep both the floor of a valley and its walls readable.
-  const z = grid.z.map((row) => toJsonNumbers(log ? row.map((v) => Math.log10(1 + v - floor)) : row, 'contour z'));
+  const z = grid.z.map((row) => toJsonNumbers(log ? row.map((v) => Math.log10(1 + v - floor)) : row, 'contour z', 4));
   return {
     type: 'contour',
-    x: toJsonNumbers(grid.x, 'grid x'),
-    y: toJsonNumbers(grid.y, 'grid y'),
+    x: toJsonNumbers(grid.x, 'grid x', 6),
+    y: toJsonNumbers(grid.y, 'grid y', 6),
     z,
     ncontours: 24,
     colorscale: CONTOUR_COLORSCALE,
@@ -70,8 +70,9 @@ function pathTrace(p: PathLike, landscape: Landscape): PlotlyTrace {
     type: 'scatter',
     mode: 'lines+markers',
     name: pathName(p, landscape),
-    x: toJsonNumbers(p.x, `trajectory "${p.optimizer}".x`),
-    y: toJsonNumbers(p.y, `trajectory "${p.optimizer}".y`),
+    // float32 iterates carry ~7 significant digits; 6 keep every visible detail.
+    x: toJsonNumbers(p.x, `trajectory "${p.optimizer}".x`, 6),
+    y: toJsonNumbers(p.y, `trajectory "${p.optimizer}".y`, 6),
     line: { color: style.color, width: 2, dash: style.dash },
     marker: { color: style.color, size: 3.5 },
     hovertemplate: `<b>${escapeHtml(p.optimizer)}</b><br>step %{pointNumber}<br>x = %{x:.4g}, y = %{y:.4g}<extra></extra>`,
@@ -188,7 +189,7 @@ export function learningRateFigure(runs: LearningRateRun[], opts: { title?: stri
     const curveW = linspace(-reach, reach, 161);
     const color = VERDICT_COLORS[run.verdict];
     traces.push({
-      type: 'scatter', mode: 'lines', x: toJsonNumbers(curveW, 'w'), y: Array.from(curveW, (w) => w * w),
+      type: 'scatter', mode: 'lines', x: toJsonNumbers(curveW, 'w', 5), y: toJsonNumbers(Array.from(curveW, (w) => w * w), 'w²', 5),
       line: { color: '#9a9a9a', width: 1.5 }, hoverinfo: 'skip', showlegend: false, xaxis: `x${suffix}`, yaxis: `y${suffix}`,
     });
     traces.push({

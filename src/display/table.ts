@@ -74,8 +74,8 @@ export function isTable(x: unknown): x is Table {
   return typeof x === 'object' && x !== null && (x as Table).kind === 'table';
 }
 
-const TABLE_CSS =
-  'border-collapse:collapse;font-family:"Helvetica Neue",Helvetica,Arial,sans-serif;font-size:13px;margin:6px 0;';
+// Single quotes inside: this goes into a double-quoted style attribute.
+const TABLE_CSS = "border-collapse:collapse;font-family:'Helvetica Neue',Helvetica,Arial,sans-serif;font-size:13px;margin:6px 0;";
 
 export function tableToHtml(t: Table): string {
   const cell = (tag: 'th' | 'td', text: string, align: Align) =>

@@ -89,14 +89,17 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Typed or plain numeric arrays → plain arrays for JSON; NaN/±Infinity become null (a gap in the line). */
-export function toJsonNumbers(values: ArrayLike<number>, what: string): (number | null)[] {
+/**
+ * Typed or plain numeric arrays → plain arrays for JSON; NaN/±Infinity become null (a gap in the line).
+ * `significant` rounds for display (a contour grid at full float64 precision triples the notebook's size).
+ */
+export function toJsonNumbers(values: ArrayLike<number>, what: string, significant?: number): (number | null)[] {
   if (values == null || typeof values.length !== 'number') throw new Error(`${what} must be an array of numbers.`);
   const out: (number | null)[] = new Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number') throw new Error(`${what}[${i}] must be a number (got ${JSON.stringify(v)}).`);
-    out[i] = Number.isFinite(v) ? v : null;
+    out[i] = !Number.isFinite(v) ? null : significant === undefined ? v : Number(v.toPrecision(significant));
   }
   return out;
 }
