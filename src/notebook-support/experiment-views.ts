@@ -1,0 +1,108 @@
+// What the experiment notebooks show, computed from run records: the profile a notebook runs at,
+// where its numbers came from, curves with their across-seed bands, and training-loss traces.
+import type { MetricSeries } from '../display/charts';
+import { curves, getResults, meanInterval, bySeries, type MetricSelector } from '../experiments/api';
+import { parseProfile } from '../experiments/plan';
+import { getExperiment } from '../experiments/specs';
+import type { ExperimentSpec, ProfileName, RunRecord } from '../experiments/types';
+
+/** The profile notebooks run at: ATLAS_PROFILE, or 'smoke' when unset (so a fresh checkout runs in seconds). */
+export function notebookProfile(): ProfileName {
+  return parseProfile(process.env.ATLAS_PROFILE?.trim() || 'smoke');
+}
+
+export interface ExperimentData {
+  spec: ExperimentSpec;
+  profile: ProfileName;
+  records: RunRecord[];
+}
+
+/**
+ * An experiment's records at the notebook profile: cached ones at once, missing ones trained now with
+ * a progress line per finished run (worker processes, one per core).
+ */
+export async function loadExperiment(id: string, opts: { profile?: ProfileName; jobs?: number } = {}): Promise<ExperimentData> {
+  const spec = getExperiment(id);
+  const profile = opts.profile ?? notebookProfile();
+  const records = await getResults(id, { profile, jobs: opts.jobs });
+  if (records.length === 0) throw new Error(`Experiment "${id}" returned no records at profile "${profile}".`);
+  return { spec, profile, records };
+}
+
+function describeData(r: RunRecord): string {
+  const d = r.config.data;
+  return d.dataset === 'mnist'
+    ? `MNIST ${d.train.toLocaleString('en')} training / ${d.test.toLocaleString('en')} test images${d.train === 60000 ? ' (the full sets)' : ' (stratified subsets)'}`
+    : `Karate Club link prediction, ${Math.round(d.testFraction * 100)}% of edges held out (split seed ${d.splitSeed})`;
+}
+
+/** One markdown paragraph: which backend, profile, data, epochs and seeds produced the numbers below, and how long they took. */
+export function provenanceMarkdown(data: ExperimentData): string {
+  const { spec, profile, records } = data;
+  const backends = [...new Set(records.map((r) => `${r.backend.name} (tfjs ${r.backend.tfjsVersion})`))].join(', ');
+  const seeds = [...new Set(records.map((r) => r.config.seed))].sort((a, b) => a - b);
+  const epochs = [...new Set(records.map((r) => r.config.epochs))].join('/');
+  const wall = records.reduce((s, r) => s + r.wallSeconds, 0);
+  const statuses = records.reduce<Record<string, number>>((acc, r) => ((acc[r.status] = (acc[r.status] ?? 0) + 1), acc), {});
+  const note = spec.profiles[profile].note;
+  return [
+    `**${spec.title}** — profile \`${profile}\`${note ? ` (${note.replace(/\.$/, '')})` : ''}.`,
+    `Backend ${backends}; ${describeData(records[0])}; ${epochs} epoch(s); seed(s) ${seeds.join(', ')}; ` +
+      `${records.length} runs (${Object.entries(statuses).map(([k, v]) => `${v} ${k}`).join(', ')}), ${wall.toFixed(1)} s of training in total. ` +
+      `Reproduces: ${spec.reproduces}`,
+    profile === 'smoke' ? '\n*Smoke profile: tiny data and one epoch, to check that everything runs; the numbers mean nothing. Set `ATLAS_PROFILE=default` (or `full`) and re-run for real results.*' : '',
+  ].join('\n');
+}
+
+/** The spec's assumptions (what we chose where the seed is silent) as a markdown list. */
+export function assumptionsMarkdown(spec: ExperimentSpec): string {
+  return ['**Assumptions** (where the seed is silent or ambiguous):', ...spec.assumptions.map((a) => `- ${a}`)].join('\n');
+}
+
+/**
+ * Per-epoch curves of `metric` as chart series: the mean across seeds, with the 95% band when a
+ * series has more than one seed. `scale` multiplies values (e.g. 100 for accuracy in %).
+ */
+export function metricSeries(records: RunRecord[], metric: MetricSelector, opts: { scale?: number; only?: string[]; name?: (series: string, label: string) => string } = {}): MetricSeries[] {
+  const k = opts.scale ?? 1;
+  return curves(records, metric)
+    .filter((c) => !opts.only || opts.only.includes(c.series))
+    .filter((c) => c.points.some((p) => p.n > 0))
+    .map((c) => {
+      const pts = c.points.filter((p) => p.n > 0);
+      const banded = pts.some((p) => p.n > 1);
+      const name = opts.name ? opts.name(c.series, c.label) : c.label;
+      return {
+        name: c.diverged ? `${name} (${c.diverged}/${c.seeds} diverged)` : name,
+        x: pts.map((p) => p.epoch),
+        mean: pts.map((p) => p.mean * k),
+        ...(banded ? { lo: pts.map((p) => p.lower * k), hi: pts.map((p) => p.upper * k) } : {}),
+      };
+    });
+}
+
+/**
+ * Training-loss traces (recorded every few steps) as chart series against epochs (fractional), mean
+ * and 95% band across seeds. Series without a trace are skipped.
+ */
+export function lossTraceSeries(records: RunRecord[], opts: { only?: string[] } = {}): MetricSeries[] {
+  const out: MetricSeries[] = [];
+  for (const [series, runs] of bySeries(records)) {
+    if (opts.only && !opts.only.includes(series)) continue;
+    const traced = runs.filter((r) => r.lossTrace && r.lossTrace.length > 0);
+    if (traced.length === 0) continue;
+    const byStep = new Map<number, number[]>();
+    for (const r of traced) for (const p of r.lossTrace!) byStep.set(p.step, [...(byStep.get(p.step) ?? []), p.loss]);
+    const stepsPerEpoch = traced[0].totalSteps / Math.max(1, traced[0].epochs.length);
+    const steps = [...byStep.keys()].sort((a, b) => a - b);
+    const stats = steps.map((s) => meanInterval(byStep.get(s)!));
+    const banded = stats.some((s) => s.n > 1);
+    out.push({
+      name: runs[0].label,
+      x: steps.map((s) => s / stepsPerEpoch),
+      mean: stats.map((s) => s.mean),
+      ...(banded ? { lo: stats.map((s) => s.lower), hi: stats.map((s) => s.upper) } : {}),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,7 @@
+// Helpers the notebooks call so they stay thin: markdown from the optimizer registry and the rules'
+// source files, step-by-step tables, trajectory presets, the Karate Club drawing, experiment views.
+export * from './optimizer-docs';
+export * from './step-by-step';
+export * from './trajectory-presets';
+export * from './karate-graph';
+export * from './experiment-views';
