@@ -65,7 +65,7 @@ export function runnerDisplay(opts: RunnerDisplayOptions = {}): (event: RunnerEv
   let lastDraw = 0;
   let timer: NodeJS.Timeout | undefined;
 
-  const width = () => Math.max(40, (stream.columns ?? 120) - 1);
+  const width = () => Math.max(40, (stream.columns || 120) - 1); // a pty may report 0 columns
   const cut = (line: string) => (line.length > width() ? `${line.slice(0, width() - 1)}…` : line);
   const eta = () => {
     // Scale the static estimate by how fast runs have actually gone so far on this machine.
