@@ -2,7 +2,9 @@
 // printing. Everything else in the page (math, code, tables) is static HTML and needs no script.
 (function () {
   'use strict';
-  var PRINT_WIDTH_PX = 680; // A4 text width (210 mm - 2 x 16 mm margins) at 96 px/in
+  // Charts are drawn for print at this width and scaled down to the A4 text width (~670 px at
+  // 96 px/in): multi-panel figures keep room for their titles, and text stays legible (~0.8x).
+  var PRINT_WIDTH_PX = 840;
   var charts = [];
 
   function baseLayout(layout) {
@@ -22,7 +24,7 @@
       var spec = JSON.parse(fig.querySelector('script.chart-data').textContent);
       var config = Object.assign({ responsive: true, displaylogo: false, showLink: false, showSendToCloud: false, showEditInChartStudio: false, plotlyServerURL: '' }, spec.config || {});
       charts.push({ el: el, spec: spec });
-      jobs.push(Plotly.newPlot(el, spec.data, baseLayout(spec.layout), config));
+      jobs.push(Plotly.newPlot(el, { data: spec.data, layout: baseLayout(spec.layout), config: config, frames: spec.frames || [] }));
     });
     return Promise.all(jobs).then(function () { return jobs.length; });
   }
@@ -42,7 +44,7 @@
             var img = document.createElement('img');
             img.className = 'chart-static';
             img.alt = (c.el.parentNode.querySelector('figcaption') || {}).textContent || 'chart';
-            img.style.width = width + 'px';
+            img.style.width = '100%';
             img.style.aspectRatio = width + ' / ' + height;
             return new Promise(function (resolve) {
               img.onload = resolve;

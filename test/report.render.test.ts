@@ -2,9 +2,8 @@
 // Synthetic notebooks only (no kernel, no browser), so these run in well under a second.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cleanTraceback } from '../src/report/execute-notebooks';
 import { createMarkdown, MathError } from '../src/report/markdown';
-import { countChartBundles, stripAnsi, type Notebook, type NotebookCell } from '../src/report/notebook-format';
+import { cleanTraceback, countChartBundles, stripAnsi, type Notebook, type NotebookCell } from '../src/report/notebook-format';
 import { renderReportHtml, type ReportMeta } from '../src/report/render-html';
 
 const META: ReportMeta = { title: 'T', profile: 'smoke', backend: 'cpu (tfjs 4.22.0)', machine: 'test', date: '2026-01-01', commit: 'abc', resultsDir: 'output/results/' };

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KERNEL_NAME, findPythonWithNbclient, projectRoot, writeKernelSpec } from './jupyter';
-import { joinText, readNotebook, stripAnsi, type Notebook } from './notebook-format';
+import { cleanTraceback, joinText, readNotebook, stripAnsi } from './notebook-format';
 
 export interface ExecuteOptions {
   /** Folder for the executed notebooks (created if missing). */
@@ -68,16 +68,6 @@ export function listNotebooks(dir: string): string[] {
     .filter((f) => f.endsWith('.ipynb') && !f.startsWith('.'))
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
     .map((f) => path.join(dir, f));
-}
-
-/** Drop the kernel's own frames (tslab, node:vm) from a stack: they say nothing about the notebook. */
-export function cleanTraceback(text: string): string {
-  return stripAnsi(text)
-    .split('\n')
-    .filter((l) => !/^\s+at .*(node:vm|node:internal|[\\/]tslab[\\/]dist[\\/]|sigintHandlersWrap|runInThisContext)/.test(l))
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
 }
 
 function excerpt(source: string, maxLines = 12): string {
@@ -180,8 +170,4 @@ export async function executeNotebooks(files: string[], opts: ExecuteOptions): P
   const done: ExecutedNotebook[] = [];
   for (const file of files) done.push(await executeNotebook(file, opts));
   return done;
-}
-
-export function readExecuted(nb: ExecutedNotebook): Notebook {
-  return readNotebook(nb.output);
 }

@@ -55,15 +55,33 @@ export function stripAnsi(s: string): string {
   return s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\u001b\][^\u0007]*\u0007/g, '');
 }
 
+/** Drop the kernel's own frames (tslab, node:vm) from a stack: they say nothing about the notebook. */
+export function cleanTraceback(text: string): string {
+  return stripAnsi(text)
+    .split('\n')
+    .filter((l) => !/^\s+at .*(node:vm|node:internal|[\\/]tslab[\\/]dist[\\/]|sigintHandlersWrap|runInThisContext)/.test(l))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
 /** A plotly figure from an output bundle; kernels send it as an object or (tslab's display.raw) as a JSON string. */
-export function plotlyFigure(output: NotebookOutput): { data: unknown[]; layout?: Record<string, unknown>; config?: Record<string, unknown> } | undefined {
+export interface PlotlyFigureJson {
+  data: unknown[];
+  layout?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+  /** Animation frames (sliders and play buttons step through them). */
+  frames?: unknown[];
+}
+
+export function plotlyFigure(output: NotebookOutput): PlotlyFigureJson | undefined {
   const raw = output.data?.[PLOTLY_MIME];
   if (raw === undefined) return undefined;
   const fig = typeof raw === 'string' ? JSON.parse(raw) : raw;
   if (!fig || !Array.isArray((fig as { data?: unknown }).data)) {
     throw new Error(`A ${PLOTLY_MIME} output has no "data" array; expected a Plotly figure {data, layout}.`);
   }
-  return fig as { data: unknown[]; layout?: Record<string, unknown> };
+  return fig as PlotlyFigureJson;
 }
 
 /** Number of Plotly chart bundles a notebook displays (each display counts once, whatever else it carries). */

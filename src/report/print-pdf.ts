@@ -28,7 +28,9 @@ export interface PrintResult {
 
 const MARGIN = { top: '20mm', bottom: '18mm', left: '16mm', right: '16mm' };
 /** A4 width minus the side margins, in CSS px (96/in). */
-const PRINT_WIDTH_PX = Math.floor(((210 - 32) / 25.4) * 96);
+const TEXT_WIDTH_PX = Math.floor(((210 - 32) / 25.4) * 96);
+/** Charts are laid out this wide, then scaled to the text width (see report-runtime.js). */
+const CHART_RENDER_WIDTH_PX = 840;
 
 function headerTemplate(left: string, right: string): string {
   return `<div style="font: 7.5pt system-ui, 'DejaVu Sans', sans-serif; color: #59636e; width: 100%; margin: 0 16mm; padding-bottom: 2mm; border-bottom: 0.5pt solid #d0d7de; display: flex; justify-content: space-between;">
@@ -79,7 +81,7 @@ export async function printPdf(htmlFile: string, pdfFile: string, opts: PrintOpt
     });
     page.on('pageerror', (err) => consoleErrors.push(String(err)));
     const refusedRequests = await blockNetwork(page);
-    await page.setViewport({ width: PRINT_WIDTH_PX + 40, height: 1200 });
+    await page.setViewport({ width: TEXT_WIDTH_PX, height: 1200 });
     await page.emulateMediaType('print');
     await page.goto(pathToFileURL(path.resolve(htmlFile)).href, { waitUntil: 'load', timeout });
     const charts = await page.evaluate(async (width: number) => {
@@ -89,7 +91,7 @@ export async function printPdf(htmlFile: string, pdfFile: string, opts: PrintOpt
       const n = await report.prepareForPrint(width);
       await document.fonts.ready;
       return n;
-    }, PRINT_WIDTH_PX);
+    }, CHART_RENDER_WIDTH_PX);
 
     // Pass 1 finds the page of each contents entry; pass 2 prints with those numbers filled in.
     // The number boxes have a fixed width, so filling them in moves nothing.

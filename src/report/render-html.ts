@@ -5,7 +5,7 @@ import type MarkdownIt from 'markdown-it';
 type Token = ReturnType<MarkdownIt['parse']>[number];
 import { loadAssets, scriptSafe, type ReportAssets } from './assets';
 import { createMarkdown, escapeHtml, highlightCode, renderMath } from './markdown';
-import { hasTag, joinText, plotlyFigure, stripAnsi, type Notebook, type NotebookCell, type NotebookOutput } from './notebook-format';
+import { cleanTraceback, hasTag, joinText, plotlyFigure, stripAnsi, type Notebook, type NotebookCell, type NotebookOutput } from './notebook-format';
 
 export interface ReportMeta {
   title: string;
@@ -108,7 +108,7 @@ function numberMarkdownTables(html: string, state: RenderState): string {
 
 function renderStream(text: string, name: string): string {
   // Progress bars redraw a line with \r: keep what the terminal would finally show.
-  let lines = stripAnsi(text)
+  let lines = (name === 'stderr' ? cleanTraceback(text) + '\n' : stripAnsi(text))
     .split('\n')
     .map((l) => l.split('\r').pop()!);
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
@@ -140,7 +140,7 @@ function renderChart(out: NotebookOutput, cell: NotebookCell, state: RenderState
   const title = (fig.layout?.title as { text?: string } | string | undefined) ?? undefined;
   const titleText = typeof title === 'string' ? title : title?.text;
   const text = typeof cell.metadata.caption === 'string' ? cell.metadata.caption : titleText;
-  const payload = JSON.stringify({ data: fig.data, layout: fig.layout ?? {}, config: fig.config ?? {}, webgl: chartIsWebGl(fig) }).replace(/</g, '\\u003c');
+  const payload = JSON.stringify({ data: fig.data, layout: fig.layout ?? {}, config: fig.config ?? {}, frames: fig.frames, webgl: chartIsWebGl(fig) }).replace(/</g, '\\u003c');
   return (
     `<figure class="chart-figure" id="${id}"><div class="chart" data-chart="${n}"></div>` +
     `<script type="application/json" class="chart-data">${payload}</script>` +
