@@ -1,11 +1,10 @@
 // Seed 001's Keras CNN: Conv2D(32, 3×3, ReLU, 'valid') → MaxPool 2×2 → Dropout 0.25 → Flatten
 // → Dense 256 ReLU → Dropout 0.5 → Dense 10 (logits). Input [b, 784] is reshaped to [b, 28, 28, 1].
-// The convolution is im2col + matMul (./ops): trainable on every backend, including stock wasm.
+// Trainable on wasm because initBackend() adds the conv-filter gradient kernel stock wasm lacks.
 import * as tf from '@tensorflow/tfjs';
 import { MNIST_CLASSES, MNIST_IMAGE_SIZE, MNIST_PIXELS } from '../data/mnist';
 import { deriveSeed } from '../data/random';
 import { VariableFactory, countParams, expectInput } from './init';
-import { conv2dIm2col, im2colIndex } from './ops';
 import type { Model } from './types';
 
 const FILTERS = 32;
@@ -25,8 +24,6 @@ export function createCnn(name: string, seed: number): Model {
   const d2Kernel = f.glorotUniform('dense_2/kernel', [HIDDEN, MNIST_CLASSES], HIDDEN, MNIST_CLASSES);
   const d2Bias = f.zeros('dense_2/bias', [MNIST_CLASSES]);
   const variables = f.variables;
-  // The input image needs no gradient, so its patches can be gathered in one op (see ./ops).
-  const patchIndex = tf.tensor1d(im2colIndex(MNIST_IMAGE_SIZE, MNIST_IMAGE_SIZE, 1, KERNEL, KERNEL), 'int32');
   // Every training-mode call draws new dropout masks from a seeded sequence: same seed, same masks.
   let dropoutCalls = 0;
   const dropout = (x: tf.Tensor, rate: number, training: boolean): tf.Tensor =>
@@ -41,7 +38,7 @@ export function createCnn(name: string, seed: number): Model {
       expectInput(name, x, 2, MNIST_PIXELS, 'float32');
       return tf.tidy(() => {
         const img = tf.reshape(x, [-1, MNIST_IMAGE_SIZE, MNIST_IMAGE_SIZE, 1]) as tf.Tensor4D;
-        const conv = conv2dIm2col(img, convKernel as tf.Tensor4D, convBias as tf.Tensor1D, 'relu', 'valid', patchIndex);
+        const conv = tf.fused.conv2d({ x: img, filter: convKernel as tf.Tensor4D, bias: convBias, activation: 'relu', strides: 1, pad: 'valid' });
         const pooled = dropout(tf.maxPool(conv, 2, 2, 'valid'), 0.25, training);
         const flat = tf.reshape(pooled, [-1, FLAT]) as tf.Tensor2D;
         const hidden = dropout(tf.fused.matMul({ a: flat, b: d1Kernel as tf.Tensor2D, bias: d1Bias, activation: 'relu' }), 0.5, training);
@@ -49,7 +46,7 @@ export function createCnn(name: string, seed: number): Model {
       });
     },
     dispose() {
-      tf.dispose([...variables, patchIndex]);
+      tf.dispose(variables);
     },
   };
 }

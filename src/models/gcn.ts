@@ -7,7 +7,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Edge } from '../data/karate';
 import { VariableFactory, countParams, expectInput } from './init';
-import { gatherRows } from './ops';
 import { deriveSeed } from '../data/random';
 import type { Model } from './types';
 
@@ -83,7 +82,7 @@ export function createGcn(name: string, seed: number, graph: GraphInput, opts: G
         if (training && rate > 0) h = tf.dropout(h, rate, undefined, deriveSeed(seed, `dropout-${dropoutCalls++}`));
         const z = tf.fused.matMul({ a: adjacency, b: tf.matMul(h, w2 as tf.Tensor2D), bias: b2 }) as tf.Tensor2D;
         const [u, v] = tf.unstack(x, 1) as tf.Tensor1D[];
-        return tf.sum(tf.mul(gatherRows(z, u), gatherRows(z, v)), 1);
+        return tf.sum(tf.mul(tf.gather(z, u), tf.gather(z, v)), 1);
       });
     },
     dispose() {

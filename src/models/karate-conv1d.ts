@@ -3,7 +3,6 @@
 // graph (only node identities), so it is offered as the seed's baseline beside the real GCN.
 import * as tf from '@tensorflow/tfjs';
 import { VariableFactory, countParams } from './init';
-import { conv2dIm2col, gatherRows } from './ops';
 import { expectPairs } from './gcn';
 import type { Model } from './types';
 
@@ -23,7 +22,7 @@ export function createKarateConv1d(name: string, seed: number, numNodes: number)
   const variables = f.variables;
   // Conv1D over the length-2 pair sequence = conv2d on a [p, 1, 2, c] image with a [1, k, c, f] filter.
   const conv = (x: tf.Tensor4D, k: tf.Variable, b: tf.Variable) =>
-    conv2dIm2col(x, tf.expandDims(k, 0) as tf.Tensor4D, b as tf.Tensor1D, 'relu', 'same');
+    tf.fused.conv2d({ x, filter: tf.expandDims(k, 0) as tf.Tensor4D, bias: b, activation: 'relu', strides: 1, pad: 'same' });
   return {
     name,
     task: 'link-prediction',
@@ -33,7 +32,7 @@ export function createKarateConv1d(name: string, seed: number, numNodes: number)
       expectPairs(name, x, numNodes);
       return tf.tidy(() => {
         const p = x.shape[0];
-        const seq = tf.reshape(gatherRows(embedding as tf.Tensor2D, tf.reshape(x, [-1]) as tf.Tensor1D), [p, 1, 2, EMBED]) as tf.Tensor4D;
+        const seq = tf.reshape(tf.gather(embedding, tf.reshape(x, [-1])), [p, 1, 2, EMBED]) as tf.Tensor4D;
         const pooled = tf.reshape(tf.max(conv(conv(seq, c1Kernel, c1Bias), c2Kernel, c2Bias), [1, 2]), [p, FILTERS]) as tf.Tensor2D; // global max pool
         return tf.reshape(tf.fused.matMul({ a: pooled, b: dKernel as tf.Tensor2D, bias: dBias }), [-1]);
       });
