@@ -5,3 +5,4 @@ export * from './step-by-step';
 export * from './trajectory-presets';
 export * from './karate-graph';
 export * from './experiment-views';
+export * from './seed-comparisons';
