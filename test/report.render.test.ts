@@ -116,3 +116,17 @@ describe('notebook helpers', () => {
     assert.equal(tb, 'RangeError: x\n    at f (evalmachine.<anonymous>:4:11)');
   });
 });
+
+describe('report captions and titles', () => {
+  it('turns a Plotly title with a <br><sub> subtitle into one caption sentence', () => {
+    const n = nb([
+      { cell_type: 'markdown', source: '# 06 · MNIST: the seeds' },
+      { outputs: [{ ...plotly('x'), data: { 'application/vnd.plotly.v1+json': { data: [], layout: { title: { text: 'Test accuracy per epoch<br><sub>MLP 784-128-64-10; profile smoke</sub>' } } } } }] },
+      { outputs: [{ output_type: 'display_data', data: { 'text/markdown': '| a | b |\n|---|---|\n| x | 1 |\n' }, metadata: {} }] },
+    ]);
+    const r = renderReportHtml([{ name: '06-mnist.ipynb', notebook: n }], META);
+    assert.equal(r.sections[0].title, 'MNIST: the seeds', 'the notebook number prefix is dropped: sections are numbered');
+    assert.match(r.html, /Figure 1\.<\/a><\/span> Test accuracy per epoch\. MLP 784-128-64-10; profile smoke<\/figcaption>/);
+    assert.equal(r.tables, 1, 'a markdown table displayed by a cell is numbered too');
+  });
+});

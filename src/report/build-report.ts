@@ -24,6 +24,8 @@ export interface BuildOptions {
   pdf: boolean;
   /** Run the experiments step (off when the notebooks under test need no results). */
   experiments: boolean;
+  /** Skip experiments and execution; render the notebooks already executed in <outDir>/notebooks (template work). */
+  renderOnly?: boolean;
   log: (line: string) => void;
 }
 
@@ -80,6 +82,14 @@ async function backendAndMachine(): Promise<{ backend: string; machine: string }
   }
 }
 
+function previouslyExecuted(source: string, notebooksOut: string): ExecutedNotebook {
+  const name = path.basename(source);
+  const output = path.join(notebooksOut, name);
+  const nb = readNotebook(output);
+  const errorCells = nb.cells.flatMap((c, i) => ((c.outputs ?? []).some((o) => o.output_type === 'error') ? [i] : []));
+  return { name, source, output, seconds: 0, cellCount: nb.cells.length, errorCells };
+}
+
 async function step<T>(name: string, timings: Record<string, number>, log: (l: string) => void, fn: () => Promise<T>): Promise<T> {
   log(`▶ ${name}`);
   const t0 = performance.now();
@@ -101,7 +111,7 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
 
   let recordBackends: string[] = [];
   await step('1/4 experiments', timings, log, async () => {
-    if (!opts.experiments) return log('  skipped (--no-experiments)');
+    if (!opts.experiments || opts.renderOnly) return log(`  skipped (${opts.renderOnly ? '--render-only' : '--no-experiments'})`);
     const ids = experimentsUsedBy(files.map(readNotebook));
     if (!ids.length) return log('  no notebook reads an experiment: nothing to run');
     // Cached records are reused; missing ones train in parallel worker processes. The notebooks
@@ -112,7 +122,13 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
     if (summary.failed && !opts.allowErrors) throw new Error(`${summary.failed} experiment run(s) failed (see above). Fix them, or build with --allow-errors.`);
   });
 
-  const executed = await step('2/4 execute notebooks', timings, log, () => {
+  const executed = await step('2/4 execute notebooks', timings, log, async () => {
+    if (opts.renderOnly) {
+      const present = files.filter((f) => fs.existsSync(path.join(notebooksOut, path.basename(f))));
+      for (const f of files) if (!present.includes(f)) log(`  ${path.basename(f)}: not executed yet, left out (--render-only)`);
+      if (!present.length) throw new Error(`--render-only: nothing executed in ${notebooksOut}; build the report once without it.`);
+      return present.map((f) => previouslyExecuted(f, notebooksOut));
+    }
     if (distIsStale(root)) {
       log('  src/ changed since the last build: compiling dist/ (the package notebooks import)');
       buildDist(root);

@@ -8,6 +8,7 @@ const USAGE = `Usage: npm run report [-- options]
   --profile <${PROFILES.join('|')}>  experiment size (default: $ATLAS_PROFILE, else default)
   --allow-errors           keep going when a cell fails; the report marks the cell
   --no-pdf                 build output/report.html only
+  --render-only            re-render from the notebooks already executed in output/notebooks/
   --notebooks <dir>        notebooks to execute (default: notebooks/)
   --out <dir>              output folder (default: output/)
   --cell-timeout <s>       seconds a single cell may run (default: 1800)`;
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
       'allow-errors': { type: 'boolean', default: false },
       'no-pdf': { type: 'boolean', default: false },
       'no-experiments': { type: 'boolean', default: false },
+      'render-only': { type: 'boolean', default: false },
       notebooks: { type: 'string' },
       out: { type: 'string' },
       'cell-timeout': { type: 'string' },
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
     allowErrors: values['allow-errors']!,
     pdf: !values['no-pdf'],
     experiments: !values['no-experiments'],
+    renderOnly: values['render-only'],
     notebooksDir: path.resolve(values.notebooks ?? d.notebooksDir),
     outDir: path.resolve(values.out ?? d.outDir),
     cellTimeoutSec: timeout,

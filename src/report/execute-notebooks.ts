@@ -51,7 +51,7 @@ export class NotebookExecutionError extends Error {
     const lines = [`Notebook ${notebook} failed ${where} (${kind}).`];
     if (sourceExcerpt) lines.push('Cell source:', ...sourceExcerpt.split('\n').map((l) => `  | ${l}`));
     lines.push(`${ename}: ${evalue}`);
-    if (traceback && traceback.trim() !== `${ename}: ${evalue}`.trim()) lines.push(traceback.replace(/^/gm, '  '));
+    if (traceback && traceback.trim() !== `${ename}: ${evalue}`.trim()) lines.push(excerpt(traceback, 30).replace(/^/gm, '  '));
     lines.push(`The partly executed notebook is in ${executedCopy}.`);
     if (kind === 'error') lines.push('Fix the cell, or build with --allow-errors to keep going and mark the cell in the report.');
     if (kind === 'timeout') lines.push('Raise the limit with --cell-timeout <seconds>, or make the cell faster (e.g. a smaller profile).');
@@ -70,7 +70,7 @@ export function listNotebooks(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
-function excerpt(source: string, maxLines = 12): string {
+function excerpt(source: string, maxLines: number): string {
   const lines = source.replace(/\s+$/, '').split('\n');
   return lines.length <= maxLines ? lines.join('\n') : [...lines.slice(0, maxLines), `… (${lines.length - maxLines} more lines)`].join('\n');
 }
@@ -157,7 +157,7 @@ export async function executeNotebook(file: string, opts: ExecuteOptions): Promi
       failure.ename ?? 'Error',
       stripAnsi((failure.evalue ?? '') + startupHint),
       cleanTraceback((failure.traceback ?? []).join('\n')),
-      cell ? excerpt(joinText(cell.source)) : '',
+      cell ? excerpt(joinText(cell.source), 12) : '',
       output,
     );
   }

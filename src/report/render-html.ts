@@ -139,7 +139,14 @@ function renderChart(out: NotebookOutput, cell: NotebookCell, state: RenderState
   const id = `figure-${n}`;
   const title = (fig.layout?.title as { text?: string } | string | undefined) ?? undefined;
   const titleText = typeof title === 'string' ? title : title?.text;
-  const text = typeof cell.metadata.caption === 'string' ? cell.metadata.caption : titleText;
+  // A Plotly title may carry a subtitle after <br> (often in <sub>): caption "Title. Subtitle".
+  const fromTitle = titleText
+    ?.split(/<br\s*\/?>/i)
+    .map((part) => part.replace(/<[^>]+>/g, '').trim())
+    .filter(Boolean)
+    .map((part, i, all) => (i < all.length - 1 && !/[.:;!?]$/.test(part) ? `${part}.` : part))
+    .join(' ');
+  const text = typeof cell.metadata.caption === 'string' ? cell.metadata.caption : fromTitle;
   const payload = JSON.stringify({ data: fig.data, layout: fig.layout ?? {}, config: fig.config ?? {}, frames: fig.frames, webgl: chartIsWebGl(fig) }).replace(/</g, '\\u003c');
   return (
     `<figure class="chart-figure" id="${id}"><div class="chart" data-chart="${n}"></div>` +
@@ -178,7 +185,7 @@ function renderOutput(out: NotebookOutput, cell: NotebookCell, state: RenderStat
     const html = sanitizeOutputHtml(joinText(data['text/html'] as string));
     return /<table[\s>]/i.test(html) ? renderHtmlTable(html, cell, state) : `<div class="output html">${html}</div>`;
   }
-  if (data['text/markdown'] !== undefined) return `<div class="output markdown">${md.render(joinText(data['text/markdown'] as string))}</div>`;
+  if (data['text/markdown'] !== undefined) return `<div class="output markdown">${numberMarkdownTables(md.render(joinText(data['text/markdown'] as string)), state)}</div>`;
   if (data['text/latex'] !== undefined) {
     const tex = joinText(data['text/latex'] as string).trim().replace(/^\$\$?|\$\$?$/g, '');
     return `<div class="output math-display">${renderMath(tex, true)}</div>`;
@@ -209,7 +216,8 @@ function extractTitle(nb: Notebook, name: string): { title: string; cells: Noteb
     const m = /^[ \t]{0,3}#[ \t]+(.+?)[ \t#]*$/m.exec(cell.source as string);
     if (m) {
       cell.source = (cell.source as string).replace(m[0], '');
-      return { title: m[1], cells };
+      // "03 · Adaptive methods" → "Adaptive methods": the report numbers its sections itself.
+      return { title: m[1].replace(/^\d{1,3}\s*[·.:\-–—]\s+/, ''), cells };
     }
     break;
   }
