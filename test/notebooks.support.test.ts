@@ -8,7 +8,7 @@ import { OPTIMIZER_NAMES, getOptimizerInfo } from '../src/optimizers';
 import type { RunRecord } from '../src/experiments/types';
 import {
   FAMILY_LANDSCAPES, TRAJECTORY_LEARNING_RATES, familyTrajectories, forceLayout, karateGraphFigure, lossTraceSeries,
-  metricSeries, notebookProfile, optimizerMathMarkdown, prosConsMarkdown, ruleSource, ruleSourceMarkdown, seedNotesMarkdown,
+  chooseOptimizer, metricSeries, notebookProfile, seed000Comparison, sweepSeries, optimizerMathMarkdown, prosConsMarkdown, ruleSource, ruleSourceMarkdown, seedNotesMarkdown,
   stepByStep, stepByStepTable, trajectorySummaryTable,
 } from '../src/notebook-support';
 
@@ -111,6 +111,45 @@ describe('experiment views', () => {
     const [s] = lossTraceSeries([rec('a', 0, [0.5], [2, 1])]);
     assert.deepEqual(s.x, [0.5, 1]);
     assert.deepEqual(s.mean, [2, 1]);
+  });
+  it('chooses from a learning-rate sweep: best rate, speed, good range, divergences', () => {
+    const sweep = (optimizer: 'sgd' | 'adam', lr: number, acc: number[], status: RunRecord['status'] = 'ok') => {
+      const r = rec(`${optimizer}-${lr}`, 0, acc);
+      r.config = { ...r.config, optimizer, hyperparams: { learningRate: lr } };
+      r.status = status;
+      return r;
+    };
+    const { verdicts, threshold } = chooseOptimizer([
+      sweep('sgd', 0.01, [0.5, 0.8]), sweep('sgd', 0.1, [0.7, 0.9]), sweep('sgd', 1, [0.1], 'diverged'),
+      sweep('adam', 0.001, [0.85, 0.89]), sweep('adam', 0.01, [0.88, 0.895]),
+    ]);
+    assert.ok(Math.abs(threshold - 0.95 * 0.9) < 1e-12);
+    const [sgd, adam] = verdicts;
+    assert.equal(sgd.optimizer, 'sgd');
+    assert.equal(sgd.bestLearningRate, 0.1);
+    assert.equal(sgd.epochsToThreshold, 2);
+    assert.deepEqual(sgd.divergedRates, [1]);
+    assert.equal(sgd.diverged, 1);
+    assert.equal(adam.epochsToThreshold, 1);
+    assert.deepEqual(adam.goodRates, [0.001, 0.01]);
+    assert.equal(adam.goodRangeDecades, 1);
+  });
+  it('puts the seed\'s numbers beside ours and computes the gaps', () => {
+    const spec = {
+      id: 'seed000', title: 't', seed: '000', reproduces: '', description: '', assumptions: [], profiles: {} as never,
+      series: [
+        { id: 'sgd-ours', label: 'Custom SGD', model: 'mlp-128-64', optimizer: 'sgd', implementation: 'ours', hyperparams: {}, batchSize: 32, group: 'SGD', params: { learningRate: 0.01 } },
+        { id: 'sgd-tfjs', label: 'TensorFlow SGD', model: 'mlp-128-64', optimizer: 'sgd', implementation: 'tfjs', hyperparams: {}, batchSize: 32, group: 'SGD' },
+      ],
+      reference: { kind: 'final-test-accuracy', values: { 'sgd-ours': 0.9, 'sgd-tfjs': 0.95 } },
+    } as unknown as Parameters<typeof seed000Comparison>[0]['spec'];
+    const data = { spec, profile: 'smoke' as const, records: [rec('sgd-ours', 0, [0.8, 0.92]), rec('sgd-tfjs', 0, [0.8, 0.93])] };
+    const { table: t, gaps } = seed000Comparison(data);
+    assert.deepEqual(t.cells[0].slice(0, 3), ['SGD', '92.00', '93.00']);
+    assert.equal(gaps.length, 2);
+    assert.ok(Math.abs(gaps[0].difference - 2) < 1e-9 && Math.abs(gaps[1].difference + 2) < 1e-9);
+    const [line] = sweepSeries(data, 'learningRate', 'testAccuracy', 100);
+    assert.deepEqual(line.x, [0.01]);
   });
   it('reads the profile from ATLAS_PROFILE, smoke when unset, and rejects unknown names', () => {
     const saved = process.env.ATLAS_PROFILE;

@@ -6,3 +6,4 @@ export * from './trajectory-presets';
 export * from './karate-graph';
 export * from './experiment-views';
 export * from './seed-comparisons';
+export * from './choose';

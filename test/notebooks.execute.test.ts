@@ -1,0 +1,54 @@
+// Every notebook in notebooks/ executes top to bottom through the real Jupyter kernel protocol
+// (nbclient driving this project's tslab kernel, via src/report's harness) at the smoke profile,
+// with an empty result cache (so the experiments really run), and displays at least its expected
+// number of Plotly chart bundles.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { executeNotebook, listNotebooks } from '../src/report/execute-notebooks';
+import { countChartBundles, readNotebook } from '../src/report/notebook-format';
+
+const NOTEBOOKS = path.join(__dirname, '..', 'notebooks');
+
+/** Charts each notebook displays at the smoke profile (a loop that silently shows nothing fails here). */
+const MIN_CHARTS: Record<string, number> = {
+  '00-introduction.ipynb': 4,
+  '01-gradient-descent.ipynb': 7,
+  '02-momentum.ipynb': 5,
+  '03-adaptive.ipynb': 5,
+  '04-adam-family.ipynb': 5,
+  '05-lion.ipynb': 5,
+  '06-mnist.ipynb': 13,
+  '07-karate-club.ipynb': 5,
+  '08-conclusions.ipynb': 2,
+};
+
+describe('notebooks execute with the tslab kernel (smoke profile, empty cache)', () => {
+  const files = listNotebooks(NOTEBOOKS);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-nb-test-'));
+  after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it('has exactly the notebooks listed here, in reading order', () => {
+    assert.deepEqual(files.map((f) => path.basename(f)), Object.keys(MIN_CHARTS));
+  });
+
+  for (const file of files) {
+    const name = path.basename(file);
+    it(name, async (t) => {
+      const source = readNotebook(file);
+      assert.equal(source.metadata.kernelspec?.name, 'tslab');
+      assert.equal(source.nbformat_minor >= 5 && source.cells.every((c) => typeof c.id === 'string' && c.id.length > 0), true, 'nbformat 4.5 with cell ids');
+      assert.ok(source.cells.every((c) => (c.outputs ?? []).length === 0), 'notebooks are committed without outputs');
+      const r = await executeNotebook(file, {
+        outDir: path.join(work, 'executed'),
+        cellTimeoutSec: 600,
+        env: { ATLAS_PROFILE: 'smoke', ATLAS_RESULTS_DIR: path.join(work, 'results') },
+      });
+      const charts = countChartBundles(readNotebook(r.output));
+      t.diagnostic(`${charts} chart bundles, ${r.seconds.toFixed(1)} s`);
+      assert.ok(charts >= MIN_CHARTS[name], `${name} displayed ${charts} charts, expected at least ${MIN_CHARTS[name]}`);
+    });
+  }
+});
