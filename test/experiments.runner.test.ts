@@ -111,3 +111,20 @@ test('CLI: unknown experiment, profile, option or --jobs are errors listing the 
   assert.equal(r.status, 2);
   assert.match(r.stderr, /Unknown experiment "seed999"\. Valid ids:/);
 });
+
+test('a run config\'s schedule reaches both implementations alike (ours internally, tfjs via the loop)', async () => {
+  const { executeRun } = await import('../src/experiments');
+  const base = {
+    experiment: 't', series: 's', model: 'mlp-128-64', optimizer: 'sgd', hyperparams: { learningRate: 0.1 }, batchSize: 64, epochs: 2, seed: 0,
+    data: { dataset: 'mnist', train: 256, test: 100, subsetSeed: 0 },
+    schedule: { kind: 'step', initialLearningRate: 0.1, factor: 0.5, dropEvery: 4 },
+  } as const;
+  const ours = await executeRun({ ...base, implementation: 'ours' });
+  const tfjs = await executeRun({ ...base, implementation: 'tfjs' });
+  assert.equal(ours.status, 'ok', ours.error);
+  assert.equal(tfjs.status, 'ok', tfjs.error);
+  // 4 steps per epoch: the last update of epoch 1 is step index 3 (lr 0.1), of epoch 2 index 7 (lr 0.05).
+  assert.deepEqual(ours.epochs.map((e) => e.learningRate), [0.1, 0.05]);
+  assert.deepEqual(tfjs.epochs.map((e) => e.learningRate), [0.1, 0.05]);
+  for (let i = 0; i < 2; i++) assert.ok(Math.abs(ours.epochs[i].testLoss - tfjs.epochs[i].testLoss) < 1e-5);
+});

@@ -161,3 +161,16 @@ test('progress: plain lines when not a TTY or under CI; events in order', () => 
   run({ epochs: 1, progress: (e) => kinds.push(e.kind) });
   assert.deepEqual([kinds[0], kinds.at(-2), kinds.at(-1)], ['start', 'epoch', 'end']);
 });
+
+test('our optimizers schedule themselves: giving the loop a schedule too is an error, not double decay', async () => {
+  const { createOptimizer } = await import('../src/optimizers');
+  const model = createModel('mlp-128-64', { seed: 7 });
+  const optimizer = createOptimizer('sgd', { learningRate: 0.1 });
+  try {
+    assert.throws(() => train({ model, optimizer, data: DATA, epochs: 1, batchSize: 32, seed: 0, schedule: stepDecay({ initialLearningRate: 0.1, factor: 0.5, dropEvery: 1 }) }),
+      /pass the schedule as `learningRate` to createOptimizer/);
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+});

@@ -58,16 +58,19 @@ export function seriesLabel(spec: ExperimentSpec, seriesId: string): string {
 }
 
 /**
- * Seconds per training example and per evaluated example for each model, and per optimizer step,
- * measured on this 2-core machine (wasm backend, one process per core, both busy; see the README's
- * budget table). Used only for estimates and ETAs, never for results.
+ * Cost model of a run on this machine (2 cores, wasm backend with the project's patches), fitted to
+ * CPU-time measurements of real runs (executeRun) at batch 1, 64 and full batch, times 1.15 for two
+ * workers sharing the memory system. Used for `list` estimates and ETAs only, never for results.
  */
+const CONTENTION = 1.15;
 export const THROUGHPUT = {
-  trainPerExample: { 'mlp-128-64': 1 / 9000, 'mlp-500-linear': 1 / 3500, cnn: 1 / 300, gcn: 1 / 5000, 'karate-conv1d': 1 / 5000 },
-  evalPerExample: { 'mlp-128-64': 1 / 60000, 'mlp-500-linear': 1 / 30000, cnn: 1 / 800, gcn: 1 / 20000, 'karate-conv1d': 1 / 20000 },
-  /** Fixed cost of one optimizer step (dominates at batch 1). */
-  perStep: { 'mlp-128-64': 0.0015, 'mlp-500-linear': 0.004, cnn: 0.004, gcn: 0.0025, 'karate-conv1d': 0.0025 },
-  /** Per run: process-side set-up, model creation, record writing. */
+  /** Seconds per training example (forward + backward), beyond the per-step cost. */
+  trainPerExample: { 'mlp-128-64': 40e-6, 'mlp-500-linear': 130e-6, cnn: 1.0e-3, gcn: 0, 'karate-conv1d': 20e-6 },
+  /** Fixed seconds per optimizer step (dominates at batch 1). */
+  perStep: { 'mlp-128-64': 0.6e-3, 'mlp-500-linear': 2.3e-3, cnn: 3e-3, gcn: 0.6e-3, 'karate-conv1d': 1.1e-3 },
+  /** Seconds per evaluated example (eval mode, batches of 1000). */
+  evalPerExample: { 'mlp-128-64': 9e-6, 'mlp-500-linear': 27e-6, cnn: 190e-6, gcn: 4e-6, 'karate-conv1d': 6.4e-6 },
+  /** Per run: model creation, optimizer, record writing (data loading is cached per worker). */
   perRun: 0.3,
 } as const;
 
@@ -81,5 +84,5 @@ export function estimateSeconds(config: RunConfig): number {
   const evalExamples = n.test + (config.evaluateTrain ? n.train : 0);
   const epoch = n.train * THROUGHPUT.trainPerExample[config.model] + steps * THROUGHPUT.perStep[config.model]
     + evalExamples * THROUGHPUT.evalPerExample[config.model];
-  return THROUGHPUT.perRun + config.epochs * epoch;
+  return THROUGHPUT.perRun + CONTENTION * config.epochs * epoch;
 }

@@ -138,6 +138,7 @@ export function train(opts: TrainOptions): TrainResult {
   let step = 0;
   let lastTraceStep = 0;
   let pending: tf.Tensor1D | undefined; // on-device [Σ loss·b, Σ correct] since the last read
+  let lastLearningRate = Number.NaN;
   sink?.({ kind: 'start', epochs, stepsPerEpoch, label: opts.label });
 
   try {
@@ -152,6 +153,7 @@ export function train(opts: TrainOptions): TrainResult {
       for (let i = 0; i < stepsPerEpoch; i++) {
         step++;
         if (opts.schedule) applySchedule(optimizer, opts.schedule, step - 1);
+        lastLearningRate = currentLearningRate(optimizer); // the rate this step uses
         const batch = batches.batch(i);
         const stats = batch.size > micro
           ? stepOnMicroBatches(model, optimizer, task, batch, micro)
@@ -198,7 +200,7 @@ export function train(opts: TrainOptions): TrainResult {
         trainAccuracy: correct / seen,
         testLoss: test.loss,
         testAccuracy: test.accuracy,
-        learningRate: currentLearningRate(optimizer),
+        learningRate: lastLearningRate,
         trainSeconds: (t1 - t0) / 1000,
         evalSeconds: 0,
       };

@@ -61,7 +61,7 @@ export interface EpochMetrics {
   testLoss: number;
   testAccuracy: number;
   testAuc?: number;
-  /** Learning rate in force at the end of the epoch (after any schedule). */
+  /** Learning rate of the epoch's last update (after any schedule). */
   learningRate: number;
   /** Wall time of the epoch's training steps, then of its evaluation, in seconds. */
   trainSeconds: number;

@@ -32,7 +32,7 @@ export const lrSensitivityMlp: ExperimentSpec = {
   series: sweep('mlp-128-64', 64),
   profiles: {
     smoke: smokeMnist(128, 100),
-    default: { data: mnist(4000, 2000), epochs: 3, seeds: [0], note: '4k/2k images, 3 epochs, 1 seed: 108 runs.' },
+    default: { data: mnist(10000, 5000), epochs: 3, seeds: [0], note: '10k/5k images, 3 epochs, 1 seed: 108 runs.' },
     full: { data: FULL_MNIST_DATA, epochs: 5, seeds: SEEDS_3 },
   },
   assumptions: SWEEP_ASSUMPTIONS,

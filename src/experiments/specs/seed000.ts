@@ -1,7 +1,7 @@
 // Seed 000 (student report, Dec 2024): custom SGD, Momentum and Adam against TensorFlow's built-ins
 // on MNIST with a 784-128-64-10 MLP; its table of final test accuracies and accuracy curves per epoch.
 import type { ExperimentSpec, SeriesSpec } from '../types';
-import { FULL_MNIST_DATA, KERAS_DEFAULTS, SEEDS_3, mnist, smokeMnist } from './common';
+import { FULL_MNIST_DATA, KERAS_DEFAULTS, SEEDS_3, smokeMnist } from './common';
 
 const BATCH = 32; // Keras fit()'s default; the seed does not state one.
 
@@ -23,7 +23,7 @@ export const seed000: ExperimentSpec = {
   ],
   profiles: {
     smoke: smokeMnist(),
-    default: { data: mnist(20000, 10000), epochs: 10, seeds: SEEDS_3, note: '20k of the 60k training images (stratified), the full test set, 10 epochs, 3 seeds.' },
+    default: { data: FULL_MNIST_DATA, epochs: 10, seeds: SEEDS_3, note: 'The seed\'s full setting (60k/10k images, 10 epochs), 3 seeds: the MLP is fast enough.' },
     full: { data: FULL_MNIST_DATA, epochs: 10, seeds: SEEDS_3 },
   },
   reference: {

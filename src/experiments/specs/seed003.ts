@@ -39,8 +39,8 @@ export const seed003Mnist: ExperimentSpec = {
   profiles: {
     smoke: smokeMnist(),
     default: {
-      data: mnist(5000, 5000), epochs: 10, seeds: [0],
-      note: '5k training images (SGD at batch 1 then takes 50k steps), 5k test images, all 10 epochs, 1 seed.',
+      data: mnist(10000, 10000), epochs: 10, seeds: [0],
+      note: '10k training images (SGD at batch 1 then takes 100k steps, the longest run of the profile), the full test set, all 10 epochs, 1 seed.',
     },
     full: { data: FULL_MNIST_DATA, epochs: 10, seeds: SEEDS_3 },
   },
