@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  curves, getCachedResults, getResults, meanInterval, runExperiments, summarize, type RunRecord, type RunnerEvent,
+  collapsedToChance, curves, getCachedResults, getResults, meanInterval, readRecord, runExperiments, summarize, type RunRecord, type RunnerEvent,
 } from '../src/experiments';
 import { listExperiments, parseCliArgs } from '../src/experiments/cli';
 import { runnerDisplay } from '../src/experiments/display';
@@ -127,4 +127,48 @@ test('a run config\'s schedule reaches both implementations alike (ours internal
   assert.deepEqual(ours.epochs.map((e) => e.learningRate), [0.1, 0.05]);
   assert.deepEqual(tfjs.epochs.map((e) => e.learningRate), [0.1, 0.05]);
   for (let i = 0; i < 2; i++) assert.ok(Math.abs(ours.epochs[i].testLoss - tfjs.epochs[i].testLoss) < 1e-5);
+});
+
+test('the same run planned by two experiments in one invocation is trained once and recorded for both', async () => {
+  const resultsDir = tmp();
+  const s = await runExperiments({ ids: ['seed004-sgd-lr', 'seed004-nesterov'], profile: 'smoke', jobs: 0, resultsDir });
+  assert.equal(s.records.length, 9);
+  assert.equal(s.ran, 8);
+  const a = s.records.find((r) => r.experiment === 'seed004-sgd-lr' && r.series === 'sgd-m0.5-lr0.001')!;
+  const b = s.records.find((r) => r.experiment === 'seed004-nesterov' && r.series === 'nesterov-off')!;
+  assert.equal(a.hash, b.hash);
+  assert.equal(readRecord(path.join(resultsDir, 'seed004-nesterov', `${b.hash}.json`))?.series, 'nesterov-off');
+  assert.equal(readRecord(path.join(resultsDir, 'seed004-sgd-lr', `${a.hash}.json`))?.series, 'sgd-m0.5-lr0.001');
+  fs.rmSync(resultsDir, { recursive: true, force: true });
+});
+
+test('collapse to chance is recognised (seed 004\'s RMSprop at lr 0.01 ended at loss ln 10, 11.35%)', () => {
+  const base = {
+    schema: 1, hash: 'h', experiment: 'x', series: 's', label: 'S', profile: 'smoke', resolvedHyperparams: {}, totalSteps: 1, wallSeconds: 1,
+    fingerprint: {}, createdAt: '', backend: {} as RunRecord['backend'],
+    config: { data: { dataset: 'mnist', train: 1, test: 1, subsetSeed: 0 } } as RunRecord['config'],
+  } as const;
+  const epoch = (testLoss: number, testAccuracy: number) => ({ epoch: 1, trainLoss: 0, trainAccuracy: 0, testLoss, testAccuracy, learningRate: 0.01, trainSeconds: 0, evalSeconds: 0 });
+  assert.equal(collapsedToChance({ ...base, status: 'ok', epochs: [epoch(2.3015, 0.1135)] }), true);
+  assert.equal(collapsedToChance({ ...base, status: 'ok', epochs: [epoch(0.05, 0.99)] }), false);
+  assert.equal(collapsedToChance({ ...base, status: 'diverged', epochs: [epoch(2.3015, 0.1135)] }), false);
+});
+
+test('a real interruption (runner killed mid-sweep) loses nothing written; the next invocation resumes', async () => {
+  const { spawn } = await import('node:child_process');
+  const resultsDir = tmp();
+  const dir = path.join(resultsDir, 'seed003-karate');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/experiments/cli.ts', 'seed003-karate', '--profile', 'smoke', '--jobs', '2', '--results', resultsDir], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  // Kill it as soon as the first record lands.
+  for (let i = 0; i < 600 && !(fs.existsSync(dir) && jsonFiles(dir).length > 0); i++) await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGKILL');
+  await exited;
+  const before = jsonFiles(dir);
+  assert.ok(before.length >= 1 && before.length <= 9);
+  const resumed = await runExperiments({ ids: ['seed003-karate'], profile: 'smoke', jobs: 0, resultsDir });
+  assert.equal(resumed.cached, before.length);
+  assert.equal(resumed.ran, 9 - before.length);
+  assert.equal(jsonFiles(dir).length, 9);
+  fs.rmSync(resultsDir, { recursive: true, force: true });
 });

@@ -5,11 +5,12 @@ import type { EpochMetrics } from '../training/types';
 import { defaultResultsDir } from './cache';
 import { runnerDisplay } from './display';
 import { parseProfile } from './plan';
-import { planAll, runExperiments, type RunnerEvent } from './runner';
+import { defaultProfile, planAll, runExperiments, type RunnerEvent } from './runner';
 import { getExperiment } from './specs';
 import type { ProfileName, RunRecord } from './types';
 
 export interface GetResultsOptions {
+  /** Default: ATLAS_PROFILE, else 'default'. */
   profile?: ProfileName | string;
   /** Recompute cached runs. */
   force?: boolean;
@@ -24,7 +25,7 @@ export interface GetResultsOptions {
 export async function getResults(experimentId: string, opts: GetResultsOptions = {}): Promise<RunRecord[]> {
   const onEvent = opts.progress === false ? undefined : typeof opts.progress === 'function' ? opts.progress : runnerDisplay();
   const summary = await runExperiments({
-    ids: [experimentId], profile: opts.profile ?? 'default', force: opts.force, jobs: opts.jobs, resultsDir: opts.resultsDir, onEvent,
+    ids: [experimentId], profile: opts.profile ?? defaultProfile(), force: opts.force, jobs: opts.jobs, resultsDir: opts.resultsDir, onEvent,
   });
   return summary.records;
 }
@@ -32,7 +33,7 @@ export async function getResults(experimentId: string, opts: GetResultsOptions =
 /** Only what is cached (nothing is trained): the records found and how many runs are missing. */
 export async function getCachedResults(experimentId: string, opts: Pick<GetResultsOptions, 'profile' | 'resultsDir'> = {}): Promise<{ records: RunRecord[]; missing: number }> {
   const backend = await initBackend();
-  const planned = planAll([getExperiment(experimentId)], parseProfile(opts.profile ?? 'default'), backend, opts.resultsDir ?? defaultResultsDir(), false);
+  const planned = planAll([getExperiment(experimentId)], parseProfile(opts.profile ?? defaultProfile()), backend, opts.resultsDir ?? defaultResultsDir(), false);
   const records = planned.flatMap((r) => (r.cached ? [r.cached] : []));
   return { records, missing: planned.length - records.length };
 }
@@ -139,4 +140,18 @@ export function summarize(records: RunRecord[], metric: MetricSelector, epoch?: 
       wallSeconds: runs.reduce((s, r) => s + r.wallSeconds, 0) / runs.length,
     };
   });
+}
+
+/**
+ * True when a finished run ended at chance level without a non-finite loss: the model predicts
+ * (nearly) the same distribution for every input, as seed 004's RMSprop at lr 0.01 did (loss ln 10,
+ * 11.35% = the share of the most frequent digit). Such a run is 'ok' to the loop, but it did not learn.
+ */
+export function collapsedToChance(record: RunRecord): boolean {
+  const last = record.epochs.at(-1);
+  if (record.status !== 'ok' || !last) return false;
+  if (record.config.data.dataset === 'mnist') {
+    return Math.abs(last.testLoss - Math.log(10)) < 0.05 && last.testAccuracy < 0.2;
+  }
+  return Math.abs(last.testLoss - Math.log(2)) < 0.02 && last.testAuc !== undefined && Math.abs(last.testAuc - 0.5) < 0.05;
 }

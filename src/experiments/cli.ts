@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { defaultResultsDir } from './cache';
 import { formatDuration, runnerDisplay } from './display';
 import { estimateSeconds, parseProfile, planRuns } from './plan';
-import { defaultJobs, runExperiments } from './runner';
+import { defaultJobs, defaultProfile, runExperiments } from './runner';
 import { EXPERIMENTS, getExperiment } from './specs';
 import { PROFILE_NAMES, type ProfileName } from './types';
 
@@ -13,7 +13,8 @@ const USAGE = `Usage:
   npm run experiments -- list [--profile P]
 
   ids        experiments to run (default: all; see \`list\`)
-  --profile  smoke (CI: tiny subsets), default (what the report uses), full (the seeds' exact settings)
+  --profile  smoke (CI: tiny subsets), default (what the report uses), full (the seeds' exact settings);
+             default: ATLAS_PROFILE, else default
   --force    recompute runs that are already cached
   --jobs N   worker processes (default: one per core); 0 = run in this process
   --results  results folder (default: output/results, or ATLAS_RESULTS_DIR)`;
@@ -46,7 +47,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new Error(`${(err as Error).message}\n\n${USAGE}`);
   }
   const { values, positionals } = parsed;
-  const profile = parseProfile(values.profile ?? 'default');
+  const profile = values.profile !== undefined ? parseProfile(values.profile) : defaultProfile();
   let jobs = defaultJobs();
   if (values.jobs !== undefined) {
     jobs = Number(values.jobs);

@@ -2,8 +2,8 @@
 export * from './types';
 export { EXPERIMENTS, EXPERIMENT_IDS, getExperiment, KERAS_DEFAULTS, TORCH_DEFAULTS, LR_GRID } from './specs';
 export { planRuns, parseProfile, validateSpec, estimateSeconds, seriesLabel } from './plan';
-export { runExperiments, defaultJobs, type RunnerOptions, type RunSummary, type RunnerEvent, type PlannedRun } from './runner';
-export { getResults, getCachedResults, curves, summarize, meanInterval, bySeries, type Interval, type SeriesCurve, type SeriesSummary, type MetricSelector, type GetResultsOptions } from './api';
+export { runExperiments, defaultJobs, defaultProfile, type RunnerOptions, type RunSummary, type RunnerEvent, type PlannedRun } from './runner';
+export { getResults, getCachedResults, curves, summarize, meanInterval, bySeries, collapsedToChance, type Interval, type SeriesCurve, type SeriesSummary, type MetricSelector, type GetResultsOptions } from './api';
 export { executeRun, type RunOutcome } from './execute';
 export { runHash, runSources, canonicalJson } from './fingerprint';
 export { defaultResultsDir, recordPath, readRecord } from './cache';

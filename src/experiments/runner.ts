@@ -36,6 +36,7 @@ export type RunnerEvent =
 export interface RunnerOptions {
   /** Experiment ids (default: all). */
   ids?: string[];
+  /** Default: ATLAS_PROFILE, else 'default'. */
   profile?: ProfileName | string;
   /** Recompute even when a cached record exists. */
   force?: boolean;
@@ -56,6 +57,11 @@ export interface RunSummary {
   diverged: number;
   failed: number;
   seconds: number;
+}
+
+/** ATLAS_PROFILE (e.g. smoke for a quick report build in CI), else 'default'. */
+export function defaultProfile(): ProfileName {
+  return parseProfile(process.env.ATLAS_PROFILE?.trim() || 'default');
 }
 
 export function defaultJobs(): number {
@@ -232,7 +238,7 @@ async function runInWorkers(
 /** Run (or fetch from the cache) every run of the given experiments under a profile. */
 export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSummary> {
   const started = performance.now();
-  const profile = parseProfile(opts.profile ?? 'default');
+  const profile = parseProfile(opts.profile ?? defaultProfile());
   const ids = opts.ids?.length ? opts.ids : [...EXPERIMENT_IDS];
   const specs = ids.map(getExperiment); // unknown ids fail here, before any work
   const resultsDir = opts.resultsDir ?? defaultResultsDir();
@@ -242,19 +248,25 @@ export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSumma
   const backend = await initBackend();
 
   const planned = planAll(specs, profile, backend, resultsDir, Boolean(opts.force));
+  // The same run in two experiments (e.g. seed 004's momentum-0.5 SGD) is trained once.
+  const twins = new Map<string, PlannedRun[]>();
+  for (const r of planned.filter((p) => !p.cached)) twins.set(r.hash, [...(twins.get(r.hash) ?? []), r]);
   // Longest first: the pool then finishes close together instead of waiting on one late long run.
-  const toRun = planned.filter((r) => !r.cached).sort((a, b) => b.estimatedSeconds - a.estimatedSeconds);
+  const toRun = [...twins.values()].map((group) => group[0]).sort((a, b) => b.estimatedSeconds - a.estimatedSeconds);
   const effectiveJobs = Math.min(Math.max(jobs, 1), Math.max(toRun.length, 1));
   emit({
-    kind: 'plan', profile, experiments: ids, total: planned.length, cached: planned.length - toRun.length, toRun,
+    kind: 'plan', profile, experiments: ids, total: planned.length, cached: planned.filter((r) => r.cached).length, toRun,
     jobs: jobs === 0 ? 0 : effectiveJobs, estimatedSeconds: toRun.reduce((s, r) => s + r.estimatedSeconds, 0) / (jobs === 0 ? 1 : effectiveJobs),
   });
 
   const fresh = new Map<PlannedRun, RunRecord>();
   const complete = (run: PlannedRun, worker: number, outcome: RunOutcome) => {
     const record = buildRecord(run, outcome, profile, backend);
-    writeRecordAtomic(run.file, record);
-    fresh.set(run, record);
+    for (const twin of twins.get(run.hash) ?? [run]) {
+      const copy = twin === run ? record : relabel(record, twin);
+      writeRecordAtomic(twin.file, copy);
+      fresh.set(twin, copy);
+    }
     emit({ kind: 'run-end', run, worker, record });
   };
   if (jobs === 0) {
@@ -271,11 +283,11 @@ export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSumma
   }
 
   const records = planned.map((r) => r.cached ?? fresh.get(r)!);
-  const newRecords = [...fresh.values()];
+  const newRecords = toRun.map((r) => fresh.get(r)!);
   const summary: RunSummary = {
     profile,
     records,
-    cached: planned.length - toRun.length,
+    cached: planned.filter((r) => r.cached).length,
     ran: newRecords.length,
     ok: newRecords.filter((r) => r.status === 'ok').length,
     diverged: newRecords.filter((r) => r.status === 'diverged').length,

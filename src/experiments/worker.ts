@@ -14,11 +14,12 @@ function send(message: WorkerMessage): void {
 async function main(): Promise<void> {
   if (!process.send) throw new Error('src/experiments/worker is started by the experiment runner (child_process.fork), not directly.');
   const backend = await initBackend();
+  // The runner died or was interrupted: stop now rather than finish a run nobody will record.
+  process.on('disconnect', () => process.exit(0));
   let chain = Promise.resolve();
   process.on('message', (msg: ParentMessage) => {
     if (msg.type === 'exit') {
-      process.disconnect();
-      return;
+      process.exit(0);
     }
     chain = chain.then(async () => {
       let lastStep = 0;
