@@ -209,6 +209,11 @@ export function train(opts: TrainOptions): TrainResult {
       metrics.evalSeconds = (performance.now() - t1) / 1000;
       result.epochs.push(metrics);
       sink?.({ kind: 'epoch', metrics, epochs });
+      if (!Number.isFinite(test.loss)) {
+        // The last update of the epoch broke the weights after its (finite) loss was read.
+        result.divergence = { epoch, step, loss: test.loss, reason: 'non-finite loss' };
+        result.status = 'diverged';
+      }
     }
   } finally {
     pending?.dispose();
