@@ -6,7 +6,7 @@ import { createRng } from '../src/data/random';
 import { loadKarateLinkSplit } from '../src/data/karate';
 import { createModel } from '../src/models';
 import { stepDecay } from '../src/optimizers/schedules';
-import { consoleProgress, isInteractive, train, type EpochMetrics, type Split, type TrainingData } from '../src/training';
+import { consoleProgress, isInteractive, karateTrainingData, train, type EpochMetrics, type Split, type TrainingData } from '../src/training';
 
 before(async () => {
   await initBackend();
@@ -134,12 +134,7 @@ test('binary link prediction on Karate: accuracy, AUC on test and (optionally) t
   const split = loadKarateLinkSplit({ seed: 0 });
   const model = createModel('gcn', { seed: 0, graph: split });
   const optimizer = tf.train.adam(0.01);
-  const data: TrainingData = {
-    task: 'binary',
-    train: { x: split.train.pairs, y: split.train.labels, exampleShape: [2], count: split.train.count },
-    test: { x: split.test.pairs, y: split.test.labels, exampleShape: [2], count: split.test.count },
-  };
-  const r = train({ model, optimizer, data, epochs: 20, batchSize: 'full', seed: 0, evaluateTrain: true });
+  const r = train({ model, optimizer, data: karateTrainingData(split), epochs: 20, batchSize: 'full', seed: 0, evaluateTrain: true });
   model.dispose();
   optimizer.dispose();
   const last = r.epochs.at(-1)!;

@@ -2,12 +2,13 @@
 // result with status 'error' (and its message), so one bad run never takes a sweep down.
 import * as tf from '@tensorflow/tfjs';
 import { loadKarateLinkSplit, type KarateLinkSplit } from '../data/karate';
-import { loadMnist, MNIST_PIXELS } from '../data/mnist';
+import { loadMnist } from '../data/mnist';
 import { createModel } from '../models';
 import {
   createBuiltinOptimizer, createOptimizer, getOptimizerInfo, resolveHyperparams, scheduleFromConfig,
 } from '../optimizers';
 import { resolveBatchSize } from '../training/batches';
+import { karateTrainingData, mnistTrainingData } from '../training/datasets';
 import { train } from '../training/loop';
 import type { ProgressSink, TrainingData } from '../training/types';
 import type { DataConfig, RunConfig, RunRecord } from './types';
@@ -28,12 +29,10 @@ async function load(config: DataConfig): Promise<LoadedData> {
   if (config.dataset === 'mnist') {
     const full = config.train === FULL_MNIST.train && config.test === FULL_MNIST.test;
     const m = await loadMnist(full ? {} : { subset: { train: config.train, test: config.test }, seed: config.subsetSeed });
-    const split = (s: typeof m.train) => ({ x: s.images, y: s.labels, exampleShape: [MNIST_PIXELS], count: s.count });
-    return { data: { task: 'multiclass', train: split(m.train), test: split(m.test) } };
+    return { data: mnistTrainingData(m) };
   }
   const k = loadKarateLinkSplit({ seed: config.splitSeed, testFraction: config.testFraction });
-  const split = (s: typeof k.train) => ({ x: s.pairs, y: s.labels, exampleShape: [2], count: s.count });
-  return { data: { task: 'binary', train: split(k.train), test: split(k.test) }, karate: k };
+  return { data: karateTrainingData(k), karate: k };
 }
 
 export function loadRunData(config: DataConfig): Promise<LoadedData> {
