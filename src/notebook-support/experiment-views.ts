@@ -2,6 +2,7 @@
 // where its numbers came from, curves with their across-seed bands, and training-loss traces.
 import type { MetricSeries } from '../display/charts';
 import { curves, getResults, meanInterval, bySeries, type MetricSelector } from '../experiments/api';
+import { runnerDisplay } from '../experiments/display';
 import { parseProfile } from '../experiments/plan';
 import { getExperiment } from '../experiments/specs';
 import type { ExperimentSpec, ProfileName, RunRecord } from '../experiments/types';
@@ -19,12 +20,14 @@ export interface ExperimentData {
 
 /**
  * An experiment's records at the notebook profile: cached ones at once, missing ones trained now with
- * a progress line per finished run (worker processes, one per core).
+ * a progress line per finished run (worker processes, one per core). Progress goes to stdout as
+ * plain lines: Jupyter shows stderr as red, error-like output, and a kernel has no terminal to redraw.
  */
 export async function loadExperiment(id: string, opts: { profile?: ProfileName; jobs?: number } = {}): Promise<ExperimentData> {
   const spec = getExperiment(id);
   const profile = opts.profile ?? notebookProfile();
-  const records = await getResults(id, { profile, jobs: opts.jobs });
+  const progress = runnerDisplay({ stream: process.stdout, interactive: false });
+  const records = await getResults(id, { profile, jobs: opts.jobs, progress });
   if (records.length === 0) throw new Error(`Experiment "${id}" returned no records at profile "${profile}".`);
   return { spec, profile, records };
 }
