@@ -203,12 +203,13 @@ export function learningRateFigure(runs: LearningRateRun[], opts: { title?: stri
     layout[`xaxis${suffix}`] = { ...axisTemplate, domain: [x0, x0 + width], anchor: `y${suffix}`, title: { text: 'w' } };
     layout[`yaxis${suffix}`] = { ...yTemplate, anchor: `x${suffix}`, rangemode: 'tozero', title: { text: k === 0 ? 'f(w) = w²' : '' } };
     annotations.push({
-      text: `<b>lr = ${run.learningRate}</b>: ${VERDICT_TEXT[run.verdict]}`, font: { size: 13, color },
+      // Two lines: at report width four one-line titles overlap their neighbours.
+      text: `<b>lr = ${run.learningRate}</b><br>${VERDICT_TEXT[run.verdict]}`, font: { size: 13, color },
       xref: 'paper', yref: 'paper', x: x0 + width / 2, xanchor: 'center', y: 1.0, yanchor: 'bottom', showarrow: false,
     });
   });
   layout.annotations = annotations;
   layout.showlegend = false;
-  layout.margin = { ...(layout.margin as object), t: 80 };
+  layout.margin = { ...(layout.margin as object), t: 100 };
   return { data: traces, layout, config: baseConfig() };
 }
