@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getOptimizerInfo, type OptimizerName } from '../optimizers';
-import { projectRoot } from '../report/jupyter';
+import { projectRoot } from '../project-root';
 
 /** `$$…$$` display math for markdown outputs (JupyterLab's MathJax and the report's KaTeX both read it). */
 export function displayMath(latex: string): string {

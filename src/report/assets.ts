@@ -3,7 +3,7 @@
 // a highlight.js theme, plotly.js (once), the page layout and its small runtime script.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { projectRoot } from './jupyter';
+import { projectRoot } from '../project-root';
 
 export interface ReportAssets {
   layout: string;

@@ -4,6 +4,10 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { projectRoot } from '../project-root';
+
+// Re-exported for the report modules that import it from here.
+export { projectRoot };
 
 export const KERNEL_NAME = 'tslab';
 export const KERNEL_DISPLAY_NAME = 'TypeScript (Optimizer Atlas)';
@@ -15,21 +19,6 @@ const INSTALL_JUPYTER_HELP = [
   '  Windows:       py -m pip install --user jupyterlab   (then make sure its Scripts folder is on PATH)',
   'Or set ATLAS_JUPYTER to the jupyter executable and ATLAS_PYTHON to a Python that has nbclient.',
 ].join('\n');
-
-/** The project root: the nearest folder above `from` whose package.json is named optimizer-atlas. */
-export function projectRoot(from: string = __dirname): string {
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg)) {
-      try {
-        if (JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'optimizer-atlas') return dir;
-      } catch {
-        /* unreadable package.json: keep climbing */
-      }
-    }
-    if (path.dirname(dir) === dir) throw new Error(`Cannot find the optimizer-atlas project root above ${from}.`);
-  }
-}
 
 /** The command that starts this project's tslab: node + tslab's script, both absolute (works on Windows too). */
 export function tslabCommand(root: string = projectRoot()): string[] {
