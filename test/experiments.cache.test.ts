@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cachedResult, readRecord, writeRecordAtomic } from '../src/experiments/cache';
-import { canonicalJson, runHash, runSources, sourceClosure } from '../src/experiments/fingerprint';
+import { assertCompiledCodeIsCurrent, canonicalJson, runHash, runSources, sourceClosure } from '../src/experiments/fingerprint';
+import { curves, summarize, usableEpoch } from '../src/experiments/api';
+import { distIsStale } from '../src/build-dist';
 import type { RunConfig, RunRecord } from '../src/experiments';
 
 const BACKEND = { name: 'wasm' as const, tfjsVersion: '4.22.0', patches: ['a'] };
@@ -85,4 +87,53 @@ test('atomic writes leave whole records only; torn files and error records are m
   assert.deepEqual(fs.readdirSync(path.dirname(file)).sort(), ['abc.json', 'abc.json.blocker']);
   assert.equal(readRecord(file)?.status, 'diverged');
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('non-finite numbers survive the cache: a cached diverged record equals the fresh one', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-cache-'));
+  const file = path.join(dir, 'exp', 'nan.json');
+  const fresh: RunRecord = {
+    ...record('diverged'),
+    divergence: { epoch: 2, step: 9, loss: NaN, reason: 'non-finite loss' },
+    epochs: [{ epoch: 1, trainLoss: Infinity, trainAccuracy: 0.1, testLoss: -Infinity, testAccuracy: 0.1, learningRate: 0.1, trainSeconds: 1, evalSeconds: 0 }],
+  };
+  writeRecordAtomic(file, fresh);
+  assert.deepEqual(readRecord(file), fresh);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('summaries leave out the epochs at and after a divergence, and failed runs', () => {
+  const epoch = (n: number, acc: number) => ({ epoch: n, trainLoss: 1, trainAccuracy: acc, testLoss: 1, testAccuracy: acc, learningRate: 0.1, trainSeconds: 1, evalSeconds: 0 });
+  const run = (seed: number, status: RunRecord['status'], accs: number[], divergedAt?: number): RunRecord => ({
+    ...record(status), config: { ...CONFIG, seed, epochs: 2 }, epochs: accs.map((a, i) => epoch(i + 1, a)),
+    ...(divergedAt ? { divergence: { epoch: divergedAt, step: 5, loss: NaN, reason: 'non-finite loss' } } : {}),
+  });
+  // Seed 2 diverged on epoch 2's last update: its epoch-2 accuracy (argmax of NaN logits) is not a result.
+  const records = [run(0, 'ok', [0.8, 0.9]), run(1, 'ok', [0.8, 0.7]), run(2, 'diverged', [0.8, 0.098], 2), run(3, 'error', [0.1, 0.1])];
+  const [s] = summarize(records, 'testAccuracy');
+  assert.equal(s.n, 2);
+  assert.ok(Math.abs(s.mean - 0.8) < 1e-12);
+  assert.equal(s.diverged, 1);
+  assert.equal(s.failed, 1);
+  const [c] = curves(records, 'testAccuracy');
+  assert.deepEqual(c.points.map((p) => p.n), [3, 2]);
+  assert.equal(usableEpoch(records[2], 1)?.testAccuracy, 0.8);
+});
+
+test('running from a dist/ older than src/ is refused (results would be filed under the wrong code)', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-dist-'));
+  fs.mkdirSync(path.join(root, 'src'));
+  fs.mkdirSync(path.join(root, 'dist'));
+  for (const f of ['package.json', 'tsconfig.json', 'tsconfig.build.json']) fs.writeFileSync(path.join(root, f), '{}');
+  fs.writeFileSync(path.join(root, 'dist', 'index.js'), '');
+  const old = new Date(Date.now() - 60_000);
+  for (const f of ['tsconfig.json', 'tsconfig.build.json']) fs.utimesSync(path.join(root, f), old, old);
+  fs.writeFileSync(path.join(root, 'src', 'a.ts'), '');
+  fs.utimesSync(path.join(root, 'src', 'a.ts'), old, old);
+  assert.equal(distIsStale(root), false);
+  fs.writeFileSync(path.join(root, 'src', 'a.ts'), 'edited');
+  assert.equal(distIsStale(root), true);
+  // The check applies to code running from dist/ only; these tests run from src/ through tsx.
+  assert.doesNotThrow(() => assertCompiledCodeIsCurrent(root));
+  fs.rmSync(root, { recursive: true, force: true });
 });

@@ -169,3 +169,17 @@ test('our optimizers schedule themselves: giving the loop a schedule too is an e
     optimizer.dispose();
   }
 });
+
+test('a Karate run whose last full-batch update breaks the weights is diverged, not an error', () => {
+  // Full batch: the only update of each epoch is its last, so NaN weights first show in the
+  // evaluation (NaN scores have no AUC); the run must still end as a recorded divergence.
+  const split = loadKarateLinkSplit({ seed: 0 });
+  const model = createModel('gcn', { seed: 0, graph: split });
+  const optimizer = tf.train.sgd(1e38);
+  const r = train({ model, optimizer, data: karateTrainingData(split), epochs: 3, batchSize: 'full', seed: 0 });
+  model.dispose();
+  optimizer.dispose();
+  assert.equal(r.status, 'diverged');
+  assert.equal(r.divergence!.epoch, 1);
+  assert.ok(Number.isNaN(r.epochs[0].testAuc!), 'no AUC from NaN scores');
+});

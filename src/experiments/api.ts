@@ -91,6 +91,17 @@ export function bySeries(records: RunRecord[]): Map<string, RunRecord[]> {
   return groups;
 }
 
+/**
+ * Epoch `epoch` (1-based) of a run if its numbers mean something: not from a failed run, and not at
+ * or after the epoch a divergence broke the weights (the loop keeps that epoch's metrics when the
+ * epoch's last update diverged; its accuracy is an argmax over NaN logits, not a result).
+ */
+export function usableEpoch(run: RunRecord, epoch: number): EpochMetrics | undefined {
+  if (run.status === 'error') return undefined;
+  if (run.status === 'diverged' && run.divergence && epoch >= run.divergence.epoch) return undefined;
+  return run.epochs[epoch - 1];
+}
+
 /** Per series, per epoch: mean and 95% band of `metric` across seeds. */
 export function curves(records: RunRecord[], metric: MetricSelector): SeriesCurve[] {
   return [...bySeries(records)].map(([series, runs]) => {
@@ -98,7 +109,7 @@ export function curves(records: RunRecord[], metric: MetricSelector): SeriesCurv
     const points = Array.from({ length: maxEpoch }, (_, i) => ({
       epoch: i + 1,
       ...meanInterval(runs.flatMap((r) => {
-        const e = r.epochs[i];
+        const e = usableEpoch(r, i + 1);
         const v = e ? select(metric, e) : undefined;
         return v === undefined ? [] : [v];
       })),
@@ -129,8 +140,8 @@ export function summarize(records: RunRecord[], metric: MetricSelector, epoch?: 
   return [...bySeries(records)].map(([series, runs]) => {
     const at = epoch ?? runs[0].config.epochs;
     const values = runs.flatMap((r) => {
-      const e = r.epochs[at - 1];
-      const v = e && r.status !== 'error' ? select(metric, e) : undefined;
+      const e = usableEpoch(r, at);
+      const v = e ? select(metric, e) : undefined;
       return v === undefined ? [] : [v];
     });
     return {

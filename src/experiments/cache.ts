@@ -15,6 +15,16 @@ export function recordPath(resultsDir: string, experiment: string, hash: string)
   return path.join(resultsDir, experiment, `${hash}.json`);
 }
 
+// JSON has no NaN or ±Infinity (JSON.stringify writes null): a diverged run's NaN loss would come
+// back from the cache as null while a fresh run has NaN. Non-finite numbers are stored as strings.
+const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+const encodeNonFinite = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
+const decodeNonFinite = (_key: string, v: unknown): unknown => (typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v] : v);
+
+/** A record as stored on disk (non-finite numbers preserved), and back. */
+export const serializeRecord = (record: RunRecord): string => `${JSON.stringify(record, encodeNonFinite, 1)}\n`;
+export const parseRecord = (text: string): RunRecord => JSON.parse(text, decodeNonFinite) as RunRecord;
+
 /** The cached record, or undefined when absent or unreadable (a torn or hand-edited file is a miss). */
 export function readRecord(file: string): RunRecord | undefined {
   let text: string;
@@ -24,7 +34,7 @@ export function readRecord(file: string): RunRecord | undefined {
     return undefined;
   }
   try {
-    const record = JSON.parse(text) as RunRecord;
+    const record = parseRecord(text);
     return record && record.schema === 1 && typeof record.hash === 'string' && Array.isArray(record.epochs) ? record : undefined;
   } catch {
     return undefined;
@@ -36,7 +46,7 @@ export function writeRecordAtomic(file: string, record: RunRecord): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
-    fs.writeFileSync(tmp, `${JSON.stringify(record, null, 1)}\n`);
+    fs.writeFileSync(tmp, serializeRecord(record));
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });

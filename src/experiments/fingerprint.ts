@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendInfo } from '../backend';
+import { distIsStale } from '../build-dist';
 import type { ModelName } from '../models';
 import { getOptimizerInfo } from '../optimizers/registry';
 import type { RunConfig } from './types';
@@ -54,19 +55,32 @@ function resolveImport(root: string, fromFile: string, spec: string): string | u
   return undefined;
 }
 
-const textCache = new Map<string, string>();
+// Keyed by path and modification time: a long-lived process (a Jupyter kernel) sees later edits.
+const textCache = new Map<string, { mtimeMs: number; text: string }>();
 
 function readSource(root: string, rel: string): string {
   const key = path.join(root, rel);
-  let text = textCache.get(key);
-  if (text === undefined) {
-    if (!fs.existsSync(key)) {
-      throw new Error(`Result fingerprint: source file ${rel} is missing under ${root}. Results are keyed by the code that computes them, so run from a checkout that has src/.`);
-    }
-    text = fs.readFileSync(key, 'utf8').replace(/\r\n/g, '\n'); // same hash on Windows checkouts
-    textCache.set(key, text);
+  if (!fs.existsSync(key)) {
+    throw new Error(`Result fingerprint: source file ${rel} is missing under ${root}. Results are keyed by the code that computes them, so run from a checkout that has src/.`);
   }
+  const { mtimeMs } = fs.statSync(key);
+  const cached = textCache.get(key);
+  if (cached?.mtimeMs === mtimeMs) return cached.text;
+  const text = fs.readFileSync(key, 'utf8').replace(/\r\n/g, '\n'); // same hash on Windows checkouts
+  textCache.set(key, { mtimeMs, text });
   return text;
+}
+
+/**
+ * Results are keyed by the text of src/, but notebooks run the compiled dist/. If src/ was edited
+ * after the last build, the old code would run and its results would be filed under the new code's
+ * hash, to be served later as if current: refuse instead.
+ */
+export function assertCompiledCodeIsCurrent(root = projectRoot()): void {
+  const runningFromDist = path.relative(path.join(root, 'dist'), __dirname).split(path.sep)[0] !== '..';
+  if (runningFromDist && distIsStale(root)) {
+    throw new Error('dist/ is older than src/: the code that would run is not the code results are filed under. Run `npm run build` (then restart the Jupyter kernel) and try again.');
+  }
 }
 
 /** Forget cached file texts (tests edit sources; a long-lived process may too). */
@@ -105,6 +119,8 @@ export function runSources(config: Pick<RunConfig, 'model' | 'optimizer' | 'impl
     dataFile,
     'src/training/loop.ts',
     'src/experiments/execute.ts',
+    // The wasm speed patches compute results too (only their names are in the backend key).
+    'src/backend/wasm-patches.ts',
   ]);
 }
 

@@ -9,7 +9,7 @@ import { initBackend, type BackendInfo } from '../backend';
 import type { ProgressEvent } from '../training/types';
 import { cachedResult, defaultResultsDir, findInOtherExperiments, recordPath, writeRecordAtomic } from './cache';
 import { executeRun, type RunOutcome } from './execute';
-import { fingerprintSources, runHash, runSources } from './fingerprint';
+import { assertCompiledCodeIsCurrent, fingerprintSources, runHash, runSources } from './fingerprint';
 import { estimateSeconds, parseProfile, planRuns, seriesLabel } from './plan';
 import type { ParentMessage, WorkerMessage } from './protocol';
 import { getExperiment, EXPERIMENT_IDS } from './specs';
@@ -246,6 +246,7 @@ export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSumma
   if (!Number.isInteger(jobs) || jobs < 0) throw new Error(`jobs must be an integer ≥ 0 (0 = in this process), got ${jobs}.`);
   const emit = opts.onEvent ?? (() => {});
   const backend = await initBackend();
+  assertCompiledCodeIsCurrent();
 
   const planned = planAll(specs, profile, backend, resultsDir, Boolean(opts.force));
   // The same run in two experiments (e.g. seed 004's momentum-0.5 SGD) is trained once.

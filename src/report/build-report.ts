@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildDist, distIsStale } from './build-dist';
+import { buildDist, distIsStale } from '../build-dist';
 import { executeNotebooks, listNotebooks, type ExecutedNotebook } from './execute-notebooks';
 import { projectRoot } from './jupyter';
 import { EXPERIMENT_IDS, defaultJobs, defaultResultsDir, parseProfile, runExperiments, runnerDisplay, type ProfileName } from '../experiments';

@@ -27,8 +27,10 @@ export function evaluate(model: TrainableModel, split: Split, task: Task, batchS
   const metrics: EvalMetrics = { loss: lossSum / split.count, accuracy: correct / split.count };
   if (scores) {
     if (!task.auc) throw new Error(`Task '${task.kind}' produces scores but has no auc(): binary tasks must implement it.`);
-    // Logits rank examples exactly as sigmoid probabilities do, so the AUC is the same.
-    metrics.auc = task.auc(scores, split.y);
+    // Logits rank examples exactly as sigmoid probabilities do, so the AUC is the same. NaN scores
+    // (weights broken by a diverging update) have no ranking: the AUC is NaN and the loop, seeing a
+    // non-finite loss, records the run as diverged instead of failing it.
+    metrics.auc = scores.some(Number.isNaN) ? NaN : task.auc(scores, split.y);
   }
   return metrics;
 }
