@@ -1,9 +1,11 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
-  PLOTLY_MIME, decodePng, encodePng, inKernel, lineChart, optimizePng, show, table, tableToText, toDisplayBundle, type PlotlyFigure,
+  PLOTLY_MIME, decodePng, encodePng, inKernel, lineChart, optimizePng, plotlyScriptPath, show, table, tableToText, toDisplayBundle, type PlotlyFigure,
 } from '../src/display';
+import { plotlySource } from '../src/report/assets';
 
 const fig = (title = 'Loss per epoch'): PlotlyFigure =>
   lineChart({ title, xTitle: 'Epoch', yTitle: 'Loss (nats)', series: [{ name: 'adam', x: [1, 2], mean: [0.5, 0.3], lo: [0.4, 0.2], hi: [0.6, 0.4] }] });
@@ -137,4 +139,12 @@ test('PNG codec: encode → decode round-trips; optimizePng keeps every pixel an
   assert.ok(small && small.channels === 3);
   for (let i = 0; i < w * h; i++) assert.deepEqual([...small.pixels.subarray(i * 3, i * 3 + 3)], [...rgba.subarray(i * 4, i * 4 + 3)]);
   assert.throws(() => decodePng(Buffer.from('not a png')), /Not a PNG/);
+});
+
+test('one plotly.js for notebooks and the report: plotly.js-dist-min, resolved in one place', () => {
+  const file = plotlyScriptPath();
+  assert.match(file.replace(/\\/g, '/'), /node_modules\/plotly\.js-dist-min\/plotly\.min\.js$/);
+  assert.equal(plotlySource(), readFileSync(file, 'utf8'), 'the report inlines the file the charts use');
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+  assert.equal(pkg.dependencies['plotly.js-dist'], undefined, 'plotly.js-dist duplicates plotly.js-dist-min');
 });

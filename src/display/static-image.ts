@@ -36,16 +36,16 @@ export function staticImageBrowser(): string | undefined {
   return typeof choice === 'string' ? undefined : choice.executablePath;
 }
 
-/** The plotly.js bundle to inline or load: the minified build when installed, else the full one. */
+/**
+ * The one plotly.js file every chart uses (notebook bundles, static images, the report page):
+ * plotly.js-dist-min, the same library as plotly.js-dist, minified (less than half the size).
+ */
 export function plotlyScriptPath(): string {
-  for (const id of ['plotly.js-dist-min/plotly.min.js', 'plotly.js-dist/plotly.js']) {
-    try {
-      return require.resolve(id);
-    } catch {
-      // try the next one
-    }
+  try {
+    return require.resolve('plotly.js-dist-min/plotly.min.js');
+  } catch {
+    throw new Error('plotly.js-dist-min is not installed: run `npm ci` in the project folder (charts inline plotly.js from node_modules, never from a CDN).');
   }
-  throw new Error('plotly.js not found: run `npm install` (the project depends on plotly.js-dist-min / plotly.js-dist).');
 }
 
 // Runs inside the worker (plain JavaScript: it must not depend on a TypeScript loader).

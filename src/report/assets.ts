@@ -3,6 +3,7 @@
 // a highlight.js theme, plotly.js (once), the page layout and its small runtime script.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { plotlyScriptPath } from '../display/static-image';
 import { projectRoot } from '../project-root';
 
 export interface ReportAssets {
@@ -35,16 +36,9 @@ export function inlineKatexCss(): string {
   });
 }
 
-/** plotly.js: the minified build when installed (same code, less than half the size), else plotly.js-dist. */
+/** plotly.js, inlined once per report page (the same file the notebooks' charts use). */
 export function plotlySource(): string {
-  for (const spec of ['plotly.js-dist-min/plotly.min.js', 'plotly.js-dist/plotly.js']) {
-    try {
-      return fs.readFileSync(require.resolve(spec, { paths: [projectRoot()] }), 'utf8');
-    } catch {
-      /* try the next */
-    }
-  }
-  throw new Error('plotly.js is not installed (plotly.js-dist): run `npm ci`.');
+  return fs.readFileSync(plotlyScriptPath(), 'utf8');
 }
 
 /** Text safe to place inside a <script> element. */
