@@ -10,16 +10,9 @@ import type { ModelName } from '../models';
 import { getOptimizerInfo } from '../optimizers/registry';
 import type { RunConfig } from './types';
 
-/** The repository root: the nearest ancestor of this file holding package.json (works from src/ and dist/). */
-export function projectRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'src'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`Cannot find the project root (a folder with package.json and src/) above ${__dirname}.`);
-    dir = up;
-  }
-}
+// The one project-root finder (works from src/ and dist/); re-exported for the cache and tests.
+export { projectRoot } from '../project-root';
+import { projectRoot } from '../project-root';
 
 /** Each model's defining file (its imports are followed). */
 export const MODEL_SOURCES: Record<ModelName, string> = {
