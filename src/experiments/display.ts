@@ -1,7 +1,7 @@
 // Progress across runs, for the CLI and notebooks. On a terminal: finished runs scroll by above a
 // redrawn block (overall status + one line per worker). Otherwise (CI, pipes, Jupyter): plain lines,
 // one per finished run, plus epoch lines for long runs.
-import { isInteractive, progressBar } from '../training/progress';
+import { formatEpoch, isInteractive, progressBar } from '../training/progress';
 import type { RunnerEvent, PlannedRun } from './runner';
 import type { RunRecord } from './types';
 
@@ -121,7 +121,7 @@ export function runnerDisplay(opts: RunnerDisplayOptions = {}): (event: RunnerEv
           a.epoch = Math.min(e.metrics.epoch + 1, e.epochs);
           a.fraction = e.metrics.epoch === e.epochs ? 1 : 0;
           if (!live && event.run.estimatedSeconds > LONG_RUN_SECONDS) {
-            stream.write(`  ${runName(event.run)}  epoch ${e.metrics.epoch}/${e.epochs}  train loss ${e.metrics.trainLoss.toFixed(4)}  test acc ${e.metrics.testAccuracy.toFixed(4)}\n`);
+            stream.write(`  ${runName(event.run)}  ${formatEpoch(e.metrics, e.epochs)}\n`);
           }
         }
         if (live && Date.now() - lastDraw >= REDRAW_MS) draw();

@@ -154,7 +154,7 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
     ...(recordBackends.length ? { backend: recordBackends.join(' and ') } : {}),
     date: new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'),
     commit: gitCommit(root),
-    resultsDir: 'output/results/',
+    resultsDir: path.relative(root, defaultResultsDir()) || defaultResultsDir(),
   };
   const rendered = await step('3/4 render HTML', timings, log, async () => {
     const r = renderReportHtml(
