@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cachedResult, readRecord, writeRecordAtomic } from '../src/experiments/cache';
+import { cachedResult, readRecord, removeOrphanTempFiles, writeRecordAtomic } from '../src/experiments/cache';
 import { assertCompiledCodeIsCurrent, canonicalJson, runHash, runSources, sourceClosure } from '../src/experiments/fingerprint';
 import { curves, summarize, usableEpoch } from '../src/experiments/api';
 import { distIsStale } from '../src/build-dist';
@@ -136,4 +136,15 @@ test('running from a dist/ older than src/ is refused (results would be filed un
   // The check applies to code running from dist/ only; these tests run from src/ through tsx.
   assert.doesNotThrow(() => assertCompiledCodeIsCurrent(root));
   fs.rmSync(root, { recursive: true, force: true });
+});
+
+test('temp files of killed writers are removed; a live writer's temp file is kept', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-cache-'));
+  fs.mkdirSync(path.join(dir, 'exp'));
+  const dead = path.join(dir, 'exp', 'a.json.tmp-999999999-abc'); // no such pid
+  const live = path.join(dir, 'exp', `b.json.tmp-${process.pid}-def`);
+  for (const f of [dead, live]) fs.writeFileSync(f, '{');
+  assert.equal(removeOrphanTempFiles(dir), 1);
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'exp')), [path.basename(live)]);
+  fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -78,3 +78,41 @@ export function findInOtherExperiments(resultsDir: string, experiment: string, h
   }
   return undefined;
 }
+
+const TEMP_RE = /\.json\.tmp-(\d+)-[a-z0-9]+$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/** Remove temp files left by writers that were killed mid-write (their process is gone). */
+export function removeOrphanTempFiles(resultsDir: string): number {
+  let removed = 0;
+  let dirs: string[];
+  try {
+    dirs = fs.readdirSync(resultsDir);
+  } catch {
+    return 0;
+  }
+  for (const dir of dirs) {
+    let files: string[];
+    try {
+      files = fs.readdirSync(path.join(resultsDir, dir));
+    } catch {
+      continue; // not a folder
+    }
+    for (const f of files) {
+      const m = TEMP_RE.exec(f);
+      if (m && !processAlive(Number(m[1]))) {
+        fs.rmSync(path.join(resultsDir, dir, f), { force: true });
+        removed++;
+      }
+    }
+  }
+  return removed;
+}

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend, type BackendInfo } from '../backend';
 import type { ProgressEvent } from '../training/types';
-import { cachedResult, defaultResultsDir, findInOtherExperiments, recordPath, writeRecordAtomic } from './cache';
+import { cachedResult, defaultResultsDir, findInOtherExperiments, recordPath, removeOrphanTempFiles, writeRecordAtomic } from './cache';
 import { executeRun, type RunOutcome } from './execute';
 import { assertCompiledCodeIsCurrent, fingerprintSources, runHash, runSources } from './fingerprint';
 import { estimateSeconds, parseProfile, planRuns, seriesLabel } from './plan';
@@ -247,6 +247,7 @@ export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSumma
   const emit = opts.onEvent ?? (() => {});
   const backend = await initBackend();
   assertCompiledCodeIsCurrent();
+  removeOrphanTempFiles(resultsDir);
 
   const planned = planAll(specs, profile, backend, resultsDir, Boolean(opts.force));
   // The same run in two experiments (e.g. seed 004's momentum-0.5 SGD) is trained once.
