@@ -138,7 +138,7 @@ test('running from a dist/ older than src/ is refused (results would be filed un
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-test('temp files of killed writers are removed; a live writer's temp file is kept', () => {
+test('temp files of killed writers are removed; a live writer\'s temp file is kept', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-cache-'));
   fs.mkdirSync(path.join(dir, 'exp'));
   const dead = path.join(dir, 'exp', 'a.json.tmp-999999999-abc'); // no such pid
