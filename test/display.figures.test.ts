@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LANDSCAPES, learningRateDemo, type Trajectory } from '../src/landscapes';
 import {
-  OPTIMIZER_COLORS, barChart, colorFor, landscapeFigure, learningRateFigure, lineChart, optimizerKey, styleFor,
+  OPTIMIZER_COLORS, barChart, figureStyles, landscapeFigure, learningRateFigure, lineChart, optimizerColor, otherColor, shade,
   trajectorySliderFigure, validateFigure, type PlotlyFigure,
 } from '../src/display';
 import { OPTIMIZER_NAMES } from '../src/optimizers/types';
@@ -15,24 +15,62 @@ function lab(hex: string): [number, number, number] {
   return [116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])];
 }
 
-test('palette: every optimizer has its own, clearly distinct colour; tfjs built-ins share it, dashed', () => {
+test('palette: every optimizer has its own, clearly distinct colour', () => {
   assert.deepEqual(Object.keys(OPTIMIZER_COLORS).sort(), [...OPTIMIZER_NAMES].sort());
   const names = [...OPTIMIZER_NAMES];
   let closest = Infinity;
   for (let i = 0; i < names.length; i++) {
     for (let j = i + 1; j < names.length; j++) {
-      const [a, b] = [lab(colorFor(names[i])), lab(colorFor(names[j]))];
+      const [a, b] = [lab(optimizerColor(names[i])), lab(optimizerColor(names[j]))];
       const d = Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
       assert.ok(d > 20, `${names[i]} and ${names[j]} are too alike (ΔE ${d.toFixed(1)})`);
       closest = Math.min(closest, d);
     }
   }
-  assert.deepEqual(styleFor('tfjs adam'), { color: OPTIMIZER_COLORS.adam, dash: 'dash' });
-  assert.deepEqual(styleFor('adam'), { color: OPTIMIZER_COLORS.adam, dash: 'solid' });
-  assert.equal(optimizerKey('Adam (lr=0.01)'), 'adam');
-  assert.equal(optimizerKey('train'), undefined);
+  assert.throws(() => optimizerColor('Adam'), /No colour for optimizer "Adam": expected one of sgd, /);
   // Non-optimizer series get a stable colour: the same name, the same colour, every time.
-  assert.equal(colorFor('train accuracy'), colorFor('train accuracy'));
+  assert.equal(otherColor('train accuracy'), otherColor('train accuracy'));
+});
+
+test('figureStyles: colour from the optimizer (never the label), ours solid / tfjs dashed / reference dotted, settings of one optimizer in lightness steps', () => {
+  const styles = figureStyles([
+    { name: 'SGD with momentum', optimizer: 'momentum' },
+    { name: 'Custom Adam', optimizer: 'adam', implementation: 'ours', variant: 'lr 0.001' },
+    { name: 'TensorFlow Adam', optimizer: 'adam', implementation: 'tfjs', variant: 'lr 0.001' },
+    { name: 'seed log: Adam', optimizer: 'adam', variant: 'lr 0.001', reference: true },
+    { name: 'GD (full batch)', optimizer: 'sgd', variant: 'full' },
+    { name: 'SGD (batch 1)', optimizer: 'sgd', variant: '1' },
+    { name: 'Mini-batch GD (batch 64)', optimizer: 'sgd', variant: '64' },
+    { name: 'train', variant: 'x' },
+    { name: 'test' },
+  ]);
+  assert.equal(styles[0].color, OPTIMIZER_COLORS.momentum, 'a label naming SGD does not make it SGD');
+  assert.deepEqual(styles.slice(1, 4).map((s) => [s.color, s.dash]), [[OPTIMIZER_COLORS.adam, 'solid'], [OPTIMIZER_COLORS.adam, 'dash'], [OPTIMIZER_COLORS.adam, 'dot']]);
+  const sgd = styles.slice(4, 7);
+  assert.equal(new Set(sgd.map((s) => s.color)).size, 3, 'three settings of SGD, three shades');
+  assert.equal(new Set(sgd.map((s) => s.symbol)).size, 3, 'and three marker symbols');
+  assert.equal(sgd[1].color, OPTIMIZER_COLORS.sgd, 'the middle step of three is the optimizer\'s own colour');
+  assert.notEqual(styles[7].color, styles[8].color, 'non-optimizer series of one figure never share a colour');
+  // A repeated identity still gets its own look.
+  const twice = figureStyles([{ name: 'a', optimizer: 'adam' }, { name: 'a', optimizer: 'adam' }]);
+  assert.notEqual(twice[0].color, twice[1].color);
+  assert.throws(() => figureStyles([{ name: 'x', optimizer: 'adamm' }]), /No colour for optimizer "adamm"/);
+});
+
+test('shade: the settings of any optimizer stay nearest its own colour, and adjacent steps are visibly apart', () => {
+  const dist = (a: string, b: string) => Math.hypot(...(lab(a).map((v, i) => v - lab(b)[i]) as [number, number, number]));
+  for (const [name, base] of Object.entries(OPTIMIZER_COLORS)) {
+    for (const n of [2, 3, 4, 5]) {
+      const shades = Array.from({ length: n }, (_, i) => shade(base, i, n));
+      for (const s of shades) {
+        const nearest = Object.entries(OPTIMIZER_COLORS).reduce((a, b) => (dist(s, b[1]) < dist(s, a[1]) ? b : a));
+        assert.equal(nearest[0], name, `${name} step ${s} of ${n} reads as ${nearest[0]}`);
+      }
+      // Up to three settings (GD / SGD / mini-batch) differ clearly by colour; larger sweeps also rely on marker symbols.
+      for (let i = 1; i < n; i++) assert.ok(dist(shades[i - 1], shades[i]) > (n <= 3 ? 8 : 2.3), `${name}: steps ${i - 1} and ${i} of ${n} are too alike (ΔE ${dist(shades[i - 1], shades[i]).toFixed(1)})`);
+    }
+    assert.equal(shade(base, 0, 1), base);
+  }
 });
 
 function json(fig: PlotlyFigure): PlotlyFigure {
@@ -45,8 +83,8 @@ test('lineChart: a mean line and a band per series, grouped in the legend, plain
   const fig = json(lineChart({
     title: 'Test accuracy', xTitle: 'Epoch', yTitle: 'Accuracy (%)',
     series: [
-      { name: 'adam', x, mean: [90, 95, NaN], lo: [89, 94, 96], hi: [91, 96, 98] },
-      { name: 'tfjs sgd', x, mean: Float32Array.from([80, 85, 88]) },
+      { name: 'adam', optimizer: 'adam', x, mean: [90, 95, NaN], lo: [89, 94, 96], hi: [91, 96, 98] },
+      { name: 'tfjs sgd', optimizer: 'sgd', implementation: 'tfjs', x, mean: Float32Array.from([80, 85, 88]) },
     ],
   }));
   assert.equal(fig.data.length, 3);
@@ -69,7 +107,7 @@ test('lineChart: a mean line and a band per series, grouped in the legend, plain
 test('barChart colours each optimizer bar with its own colour and draws asymmetric error bars', () => {
   const fig = json(barChart({
     title: 'Final accuracy', xTitle: 'Optimizer', yTitle: 'Accuracy (%)',
-    series: [{ name: 'final', categories: ['sgd', 'adam'], values: [91, 97], lo: [90, 96.5], hi: [91.5, 98] }],
+    series: [{ name: 'final', categories: ['SGD', 'Adam'], categoryOptimizers: ['sgd', 'adam'], values: [91, 97], lo: [90, 96.5], hi: [91.5, 98] }],
   }));
   const bar = fig.data[0] as Record<string, any>;
   assert.deepEqual(bar.marker.color, [OPTIMIZER_COLORS.sgd, OPTIMIZER_COLORS.adam]);

@@ -5,10 +5,12 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { KARATE_EDGES, KARATE_NUM_NODES, loadKarateLinkSplit } from '../src/data/karate';
 import { OPTIMIZER_NAMES, getOptimizerInfo } from '../src/optimizers';
-import type { RunRecord } from '../src/experiments/types';
+import type { RunRecord, SeriesSpec } from '../src/experiments/types';
+import { getExperiment } from '../src/experiments/specs';
+import { OPTIMIZER_COLORS, lineChart } from '../src/display';
 import {
   FAMILY_LANDSCAPES, TRAJECTORY_LEARNING_RATES, familyTrajectories, forceLayout, karateGraphFigure, lossTraceSeries,
-  chooseOptimizer, metricSeries, notebookProfile, seed000Comparison, sweepSeries, optimizerMathMarkdown, prosConsMarkdown, ruleSource, ruleSourceMarkdown, seedNotesMarkdown,
+  chooseOptimizer, metricSeries, sweepCurveSeries, notebookProfile, seed000Comparison, sweepSeries, optimizerMathMarkdown, prosConsMarkdown, ruleSource, ruleSourceMarkdown, seedNotesMarkdown,
   stepByStep, stepByStepTable, trajectorySummaryTable,
 } from '../src/notebook-support';
 
@@ -150,6 +152,46 @@ describe('experiment views', () => {
     assert.ok(Math.abs(gaps[0].difference - 2) < 1e-9 && Math.abs(gaps[1].difference + 2) < 1e-9);
     const [line] = sweepSeries(data, 'learningRate', 'testAccuracy', 100);
     assert.deepEqual(line.x, [0.01]);
+  });
+  /** A record of each spec series, as the runner would write it (config copied from the spec). */
+  const specRecords = (id: string, acc = [0.5, 0.6]): RunRecord[] => getExperiment(id).series.map((s: SeriesSpec) => {
+    const r = rec(s.id, 0, acc, [2, 1]);
+    r.experiment = id;
+    r.label = s.label;
+    r.config = { ...r.config, experiment: id, model: s.model, optimizer: s.optimizer, implementation: s.implementation ?? 'ours', hyperparams: { ...s.hyperparams }, batchSize: s.batchSize };
+    return r;
+  });
+  const lineStyles = (fig: ReturnType<typeof lineChart>) => (fig.data as Record<string, any>[]).filter((t) => t.fill !== 'toself').map((t) => ({ name: t.name as string, color: t.line.color as string, dash: t.line.dash as string }));
+  it('styles series by the run\'s optimizer, not its label: seed 003\'s nine curves all look different, momentum is momentum\'s green', () => {
+    const records = specRecords('seed003-mnist');
+    for (const series of [metricSeries(records, 'testAccuracy'), lossTraceSeries(records)]) {
+      const styles = lineStyles(lineChart({ title: 't', xTitle: 'x', yTitle: 'y', series }));
+      assert.equal(styles.length, 9);
+      assert.equal(new Set(styles.map((s) => `${s.color} ${s.dash}`)).size, 9, JSON.stringify(styles));
+      assert.equal(styles.find((s) => s.name === 'Momentum')!.color, OPTIMIZER_COLORS.momentum);
+      assert.equal(styles.find((s) => s.name === 'NAG')!.color, OPTIMIZER_COLORS.nesterov);
+      assert.equal(styles.find((s) => s.name === 'Adam')!.color, OPTIMIZER_COLORS.adam);
+    }
+    const seed001 = lineStyles(lineChart({ title: 't', xTitle: 'x', yTitle: 'y', series: metricSeries(specRecords('seed001'), 'testAccuracy') }));
+    assert.equal(seed001.find((s) => s.name === 'SGD with momentum')!.color, OPTIMIZER_COLORS.momentum);
+    assert.equal(seed001.find((s) => s.name === 'SGD')!.color, OPTIMIZER_COLORS.sgd);
+    // Ours and the tfjs built-in of one row: one colour, solid vs dashed.
+    const s000 = lineStyles(lineChart({ title: 't', xTitle: 'x', yTitle: 'y', series: metricSeries(specRecords('seed000'), 'testAccuracy') }));
+    const adam = s000.filter((s) => /adam/i.test(s.name));
+    assert.deepEqual(adam.map((s) => [s.color, s.dash]), [[OPTIMIZER_COLORS.adam, 'solid'], [OPTIMIZER_COLORS.adam, 'dash']]);
+  });
+  it('draws a sweep\'s settings in distinct shades and each seed log dotted in its setting\'s colour', () => {
+    const id = 'seed004-rmsprop-lr';
+    const spec = getExperiment(id);
+    const styles = lineStyles(lineChart({ title: 't', xTitle: 'x', yTitle: 'y', series: sweepCurveSeries({ spec, profile: 'smoke', records: specRecords(id) }, 'accuracy') }));
+    assert.equal(new Set(styles.map((s) => `${s.color} ${s.dash}`)).size, styles.length, JSON.stringify(styles));
+    const logs = styles.filter((s) => s.name.startsWith('seed 004 log: '));
+    assert.ok(logs.length > 0);
+    for (const log of logs) {
+      assert.equal(log.dash, 'dot');
+      const ours = styles.find((s) => s.name === log.name.slice('seed 004 log: '.length).replace(/ \(log \d+\)$/, ''))!;
+      if (!/\(log \d+\)$/.test(log.name)) assert.equal(log.color, ours.color, `${log.name} is drawn in its run's colour`);
+    }
   });
   it('reads the profile from ATLAS_PROFILE, smoke when unset, and rejects unknown names', () => {
     const saved = process.env.ATLAS_PROFILE;

@@ -1,9 +1,14 @@
 // Line charts of per-epoch metrics (mean across seeds with a shaded band) and bar charts.
-import { colorFor, styleFor, withAlpha } from './palette';
+import { figureStyles, optimizerColor, otherColor, withAlpha, type SeriesIdentity } from './palette';
 import { baseConfig, baseLayout, escapeHtml, toJsonNumbers, type PlotlyFigure, type PlotlyTrace } from './theme';
 
-export interface MetricSeries {
-  /** Series name; an optimizer name ('adam', 'tfjs adam') picks that optimizer's colour and dash. */
+/**
+ * One curve. Its look comes from what it is (see SeriesIdentity in ./palette): `optimizer` and
+ * `implementation` from the run record pick the hue and the dash; `variant` tells settings of one
+ * optimizer apart; `reference` marks a seed's logged curve (dotted). Never from the label.
+ */
+export interface MetricSeries extends SeriesIdentity {
+  /** Legend label. */
   name: string;
   x: ArrayLike<number>;
   /** Mean across seeds (or the single run). */
@@ -11,9 +16,6 @@ export interface MetricSeries {
   /** Lower and upper edge of the band (e.g. a 95% interval across seeds); both or neither. */
   lo?: ArrayLike<number>;
   hi?: ArrayLike<number>;
-  /** Override the palette (rarely needed: prefer the optimizer's own colour). */
-  color?: string;
-  dash?: 'solid' | 'dash' | 'dot';
 }
 
 export interface LineChartOptions {
@@ -35,14 +37,15 @@ export function lineChart(opts: LineChartOptions): PlotlyFigure {
   const bandLabel = opts.bandLabel ?? '95% interval across seeds';
   const traces: PlotlyTrace[] = [];
   let anyBand = false;
-  for (const s of opts.series) {
+  const styles = figureStyles(opts.series);
+  opts.series.forEach((s, k) => {
     const x = toJsonNumbers(s.x, `series "${s.name}".x`);
     const mean = toJsonNumbers(s.mean, `series "${s.name}".mean`);
     if (mean.length !== x.length) throw new Error(`lineChart: series "${s.name}" has ${x.length} x values but ${mean.length} mean values.`);
     if ((s.lo == null) !== (s.hi == null)) throw new Error(`lineChart: series "${s.name}" must give both lo and hi, or neither.`);
-    const style = styleFor(s.name);
-    const color = s.color ?? style.color;
-    const group = s.name;
+    const style = styles[k];
+    const color = style.color;
+    const group = `${k}:${s.name}`;
     let custom: (number | null)[][] | undefined;
     if (s.lo && s.hi) {
       const lo = toJsonNumbers(s.lo, `series "${s.name}".lo`);
@@ -71,12 +74,12 @@ export function lineChart(opts: LineChartOptions): PlotlyFigure {
       legendgroup: group,
       x,
       y: mean,
-      line: { color, width: 2.2, dash: s.dash ?? style.dash },
-      marker: { color, size: 5 },
+      line: { color, width: 2.2, dash: style.dash },
+      marker: { color, size: 6, symbol: style.symbol },
       ...(custom ? { customdata: custom } : {}),
       hovertemplate: `<b>${escapeHtml(s.name)}</b><br>${escapeHtml(opts.xTitle)}: %{x}<br>${escapeHtml(opts.yTitle)}: %{y:.4g}${bandHover}<extra></extra>`,
     });
-  }
+  });
   const layout = baseLayout(opts);
   const yaxis = layout.yaxis as Record<string, unknown>;
   if (opts.logY) yaxis.type = 'log';
@@ -91,9 +94,11 @@ export function lineChart(opts: LineChartOptions): PlotlyFigure {
   return { data: traces, layout, config: baseConfig() };
 }
 
-export interface BarSeries {
+export interface BarSeries extends SeriesIdentity {
   name: string;
   categories: string[];
+  /** With a single series: the optimizer of each category (its bar takes that optimizer's colour). */
+  categoryOptimizers?: string[];
   values: ArrayLike<number>;
   /** Optional interval per bar (e.g. 95% across seeds), drawn as error bars. */
   lo?: ArrayLike<number>;
@@ -113,23 +118,27 @@ export interface BarChartOptions {
 }
 
 /**
- * Grouped bars. With one series whose categories are optimizer names, each bar takes its
- * optimizer's colour; with several series, each series takes the colour of its own name.
+ * Grouped bars. With one series, each bar takes the colour of its category's optimizer
+ * (`categoryOptimizers`); with several, each series is styled by its own identity like a line.
  */
 export function barChart(opts: BarChartOptions): PlotlyFigure {
   if (!Array.isArray(opts.series) || opts.series.length === 0) throw new Error('barChart: series must be a non-empty array of {name, categories, values}.');
   const single = opts.series.length === 1;
   const fmt = opts.valueFormat === undefined ? '.3g' : opts.valueFormat;
-  const traces = opts.series.map((s) => {
+  const styles = figureStyles(opts.series);
+  const traces = opts.series.map((s, k) => {
     const values = toJsonNumbers(s.values, `bar series "${s.name}".values`);
     if (s.categories.length !== values.length) throw new Error(`barChart: series "${s.name}" has ${s.categories.length} categories but ${values.length} values.`);
     if ((s.lo == null) !== (s.hi == null)) throw new Error(`barChart: series "${s.name}" must give both lo and hi, or neither.`);
+    if (s.categoryOptimizers && s.categoryOptimizers.length !== s.categories.length) throw new Error(`barChart: series "${s.name}" has ${s.categories.length} categories but ${s.categoryOptimizers.length} categoryOptimizers.`);
+    const barColors = single ? s.categories.map((c, i) => (s.categoryOptimizers ? optimizerColor(s.categoryOptimizers[i]) : otherColor(c))) : styles[k].color;
     const trace: PlotlyTrace = {
       type: 'bar',
       name: s.name,
       x: [...s.categories],
       y: values,
-      marker: { color: single ? s.categories.map(colorFor) : colorFor(s.name), line: { color: '#333', width: 0.5 } },
+      // A built-in's (dashed) or reference's (dotted) bars are hatched: the bar's version of a line's dash.
+      marker: { color: barColors, line: { color: '#333', width: 0.5 }, ...(!single && styles[k].dash !== 'solid' ? { pattern: { shape: styles[k].dash === 'dash' ? '/' : '.' } } : {}) },
       hovertemplate: `<b>%{x}</b><br>${escapeHtml(opts.yTitle)}: %{y:.4g}<extra>${escapeHtml(s.name)}</extra>`,
     };
     if (fmt !== null) Object.assign(trace, { texttemplate: `%{y:${fmt}}`, textposition: 'outside', cliponaxis: false });

@@ -3,11 +3,12 @@
 import { landscapeGrid, linspace, type Landscape } from '../landscapes/functions';
 import type { LearningRateRun, LearningRateVerdict } from '../landscapes/learning-rate-demo';
 import type { TrajectorySweep } from '../landscapes/trajectory';
-import { styleFor } from './palette';
+import { OPTIMIZER_COLORS, figureStyles, type SeriesIdentity, type SeriesStyle } from './palette';
 import { baseConfig, baseLayout, escapeHtml, toJsonNumbers, type PlotlyFigure, type PlotlyFrame, type PlotlyTrace } from './theme';
 
 /** What a contour plot needs of a trajectory (a `Trajectory` from src/landscapes fits). */
 export interface PathLike {
+  /** An optimizer name, 'tfjs <name>' (the built-in), or a custom optimizer's label. */
   optimizer: string;
   x: ArrayLike<number>;
   y: ArrayLike<number>;
@@ -64,8 +65,23 @@ function pathName(p: PathLike, landscape: Landscape): string {
   return `${p.optimizer} (${what}${p.divergedAt != null ? ` at step ${p.divergedAt}` : ''})`;
 }
 
-function pathTrace(p: PathLike, landscape: Landscape): PlotlyTrace {
-  const style = styleFor(p.optimizer);
+/**
+ * A trajectory's `optimizer` is its OptimizerSpec from src/landscapes: an optimizer name, 'tfjs <name>'
+ * for the built-in, or a custom optimizer's own label (styled as a non-optimizer series).
+ */
+function pathIdentity(p: PathLike): SeriesIdentity {
+  const builtin = p.optimizer.startsWith('tfjs ');
+  const name = builtin ? p.optimizer.slice('tfjs '.length) : p.optimizer;
+  return name in OPTIMIZER_COLORS ? { name: p.optimizer, optimizer: name, implementation: builtin ? 'tfjs' : 'ours' } : { name: p.optimizer };
+}
+
+/** The paths of one picture, each in its optimizer's colour (a repeated optimizer gets lightness steps). */
+function pathTraces(paths: PathLike[], landscape: Landscape): PlotlyTrace[] {
+  const styles = figureStyles(paths.map(pathIdentity));
+  return paths.map((p, i) => pathTrace(p, landscape, styles[i]));
+}
+
+function pathTrace(p: PathLike, landscape: Landscape, style: SeriesStyle): PlotlyTrace {
   return {
     type: 'scatter',
     mode: 'lines+markers',
@@ -125,7 +141,7 @@ function startOf(paths: PathLike[]): { x: number; y: number } | undefined {
 
 /** A landscape's contours with the given trajectories drawn on them, start and minimum marked. */
 export function landscapeFigure(landscape: Landscape, paths: PathLike[], opts: LandscapeFigureOptions = {}): PlotlyFigure {
-  const traces = [contourTrace(landscape, opts.resolution ?? 121), ...paths.map((p) => pathTrace(p, landscape)), ...markerTraces(landscape, startOf(paths) ?? landscape.start)];
+  const traces = [contourTrace(landscape, opts.resolution ?? 121), ...pathTraces(paths, landscape), ...markerTraces(landscape, startOf(paths) ?? landscape.start)];
   return { data: traces, layout: landscapeLayout(landscape, opts, `${landscape.title}: optimizer trajectories`), config: baseConfig() };
 }
 
@@ -149,10 +165,10 @@ export function trajectorySliderFigure(landscape: Landscape, sweep: TrajectorySw
   const pathIndices = Array.from({ length: n }, (_, i) => 1 + i);
   const frames: PlotlyFrame[] = sweep.frames.map((f) => {
     if (f.trajectories.length !== n) throw new Error('trajectorySliderFigure: every frame must hold the same optimizers.');
-    return { name: String(f.value), data: f.trajectories.map((p) => pathTrace(p, landscape)), traces: pathIndices };
+    return { name: String(f.value), data: pathTraces(f.trajectories, landscape), traces: pathIndices };
   });
   const first = sweep.frames[initial].trajectories;
-  const data = [contourTrace(landscape, opts.resolution ?? 121), ...first.map((p) => pathTrace(p, landscape)), ...markerTraces(landscape, startOf(first) ?? landscape.start)];
+  const data = [contourTrace(landscape, opts.resolution ?? 121), ...pathTraces(first, landscape), ...markerTraces(landscape, startOf(first) ?? landscape.start)];
   const layout = landscapeLayout(landscape, { ...opts, height: opts.height ?? 600 }, `${landscape.title}: trajectories as the ${paramLabel} changes`);
   layout.margin = { ...(layout.margin as object), b: 130 };
   layout.sliders = [{

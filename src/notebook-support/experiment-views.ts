@@ -5,7 +5,8 @@ import { curves, getResults, meanInterval, bySeries, type MetricSelector } from 
 import { runnerDisplay } from '../experiments/display';
 import { parseProfile } from '../experiments/plan';
 import { getExperiment } from '../experiments/specs';
-import type { ExperimentSpec, ProfileName, RunRecord } from '../experiments/types';
+import type { ExperimentSpec, ProfileName, RunRecord, SeriesSpec } from '../experiments/types';
+import type { SeriesIdentity } from '../display/palette';
 
 /** The profile notebooks run at: ATLAS_PROFILE, or 'smoke' when unset (so a fresh checkout runs in seconds). */
 export function notebookProfile(): ProfileName {
@@ -63,11 +64,32 @@ export function assumptionsMarkdown(spec: ExperimentSpec): string {
 }
 
 /**
+ * The setting a series trains one optimizer with (model, batch size, hyperparameters, schedule),
+ * as a key: the same for ours and the tfjs built-in of one row, different for GD vs SGD vs mini-batch
+ * GD or for two learning rates. Spec series and run configs give the same key.
+ */
+export function settingKey(s: Pick<SeriesSpec, 'model' | 'hyperparams' | 'batchSize' | 'schedule'>): string {
+  const hp = Object.entries(s.hyperparams).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([s.model, s.batchSize, hp, s.schedule ?? null]);
+}
+
+/** How a chart styles a series of runs: from the record's optimizer, implementation and setting, never its label. */
+export function recordIdentity(r: RunRecord, name: string = r.label): SeriesIdentity {
+  return { name, optimizer: r.config.optimizer, implementation: r.config.implementation, variant: settingKey(r.config) };
+}
+
+/** The same identity for a spec series (e.g. for a reference curve drawn beside its runs). */
+export function specIdentity(s: SeriesSpec, name: string = s.label): SeriesIdentity {
+  return { name, optimizer: s.optimizer, implementation: s.implementation ?? 'ours', variant: settingKey(s) };
+}
+
+/**
  * Per-epoch curves of `metric` as chart series: the mean across seeds, with the 95% band when a
  * series has more than one seed. `scale` multiplies values (e.g. 100 for accuracy in %).
  */
 export function metricSeries(records: RunRecord[], metric: MetricSelector, opts: { scale?: number; only?: string[]; name?: (series: string, label: string) => string } = {}): MetricSeries[] {
   const k = opts.scale ?? 1;
+  const first = new Map([...bySeries(records)].map(([series, runs]) => [series, runs[0]]));
   return curves(records, metric)
     .filter((c) => !opts.only || opts.only.includes(c.series))
     .filter((c) => c.points.some((p) => p.n > 0))
@@ -76,6 +98,7 @@ export function metricSeries(records: RunRecord[], metric: MetricSelector, opts:
       const banded = pts.some((p) => p.n > 1);
       const name = opts.name ? opts.name(c.series, c.label) : c.label;
       return {
+        ...recordIdentity(first.get(c.series)!),
         name: c.diverged ? `${name} (${c.diverged}/${c.seeds} diverged)` : name,
         x: pts.map((p) => p.epoch),
         mean: pts.map((p) => p.mean * k),
@@ -101,7 +124,7 @@ export function lossTraceSeries(records: RunRecord[], opts: { only?: string[] } 
     const stats = steps.map((s) => meanInterval(byStep.get(s)!));
     const banded = stats.some((s) => s.n > 1);
     out.push({
-      name: runs[0].label,
+      ...recordIdentity(runs[0]),
       x: steps.map((s) => s / stepsPerEpoch),
       mean: stats.map((s) => s.mean),
       ...(banded ? { lo: stats.map((s) => s.lower), hi: stats.map((s) => s.upper) } : {}),

@@ -4,8 +4,8 @@
 import type { MetricSeries } from '../display/charts';
 import { table, type Table } from '../display/table';
 import { summarize, type SeriesSummary } from '../experiments/api';
-import { metricSeries, type ExperimentData } from './experiment-views';
-import type { RunRecord } from '../experiments/types';
+import { metricSeries, specIdentity, type ExperimentData } from './experiment-views';
+import type { RunRecord, SeriesSpec } from '../experiments/types';
 
 
 const pct = (x: number) => (Number.isFinite(x) ? x * 100 : NaN);
@@ -115,63 +115,69 @@ export function gapsMarkdown(gaps: Gap[], records: RunRecord[], seedSetting: str
   ].join('\n');
 }
 
-/** Seed 004's logged validation curves as dotted chart series (accuracy in %, or loss), named after our series' labels. */
+/**
+ * Seed 004's logged validation curves as chart series (accuracy in %, or loss), named after our
+ * series' labels and styled as references of those series: the same colour, dotted.
+ */
 export function referenceCurveSeries(data: ExperimentData, metric: 'accuracy' | 'loss'): MetricSeries[] {
+  return referenceCurves(data, metric).map((r) => r.curve);
+}
+
+/** The seed's logged curves with the id of the series each belongs to. */
+function referenceCurves(data: ExperimentData, metric: 'accuracy' | 'loss'): { series: string; curve: MetricSeries }[] {
   const ref = data.spec.reference;
   if (ref?.kind !== 'validation-curves') return [];
   const seen = new Map<string, number>();
   return ref.curves.map((c) => {
-    const label = data.spec.series.find((s) => s.id === c.series)?.label ?? c.series;
+    const spec = data.spec.series.find((s) => s.id === c.series);
+    const label = spec?.label ?? c.series;
     const k = (seen.get(c.series) ?? 0) + 1;
     seen.set(c.series, k);
     const values = metric === 'accuracy' ? c.accuracy.map((a) => a * 100) : c.loss;
-    return { name: `seed 004 log: ${label}${k > 1 ? ` (log ${k})` : ''}`, x: values.map((_, i) => i + 1), mean: values, dash: 'dot' as const };
+    const name = `seed 004 log: ${label}${k > 1 ? ` (log ${k})` : ''}`;
+    return { series: c.series, curve: { ...(spec ? specIdentity(spec, name) : { name }), reference: true, x: values.map((_, i) => i + 1), mean: values } };
   });
 }
 
-/** Final value of `metric` per series against one swept hyperparameter (for learning-rate sweeps), one line per group. */
+/**
+ * Final value of `metric` per series against one swept hyperparameter (for learning-rate sweeps),
+ * one line per group, styled by the group's optimizer (lightness steps if several groups share one).
+ */
 export function sweepSeries(data: ExperimentData, param: string, metric: 'testAccuracy' | 'testLoss', scale = 1): MetricSeries[] {
   const sums = new Map(summarize(data.records, metric).map((s) => [s.series, s]));
-  const groups = new Map<string, { x: number; s: SeriesSummary }[]>();
+  const groups = new Map<string, { spec: SeriesSpec; pts: { x: number; s: SeriesSummary }[] }>();
   for (const spec of data.spec.series) {
     const v = spec.params?.[param];
     const s = sums.get(spec.id);
     if (typeof v !== 'number' || !s || !Number.isFinite(s.mean)) continue;
     const g = spec.group ?? spec.optimizer;
-    groups.set(g, [...(groups.get(g) ?? []), { x: v, s }]);
+    const entry = groups.get(g) ?? { spec, pts: [] };
+    entry.pts.push({ x: v, s });
+    groups.set(g, entry);
   }
-  return [...groups].map(([name, pts], i) => {
+  return [...groups].map(([name, { spec, pts }]) => {
     pts.sort((a, b) => a.x - b.x);
     const banded = pts.some((p) => p.s.n > 1);
     return {
-      name, color: SWEEP_COLORS[i % SWEEP_COLORS.length], x: pts.map((p) => p.x), mean: pts.map((p) => p.s.mean * scale),
+      name, optimizer: spec.optimizer, implementation: spec.implementation ?? 'ours', variant: `group ${name}`,
+      x: pts.map((p) => p.x), mean: pts.map((p) => p.s.mean * scale),
       ...(banded ? { lo: pts.map((p) => p.s.lower * scale), hi: pts.map((p) => p.s.upper * scale) } : {}),
     };
   });
 }
 
-/** Distinct colours for the settings of one sweep (the optimizer palette would give them all one colour). */
-export const SWEEP_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#17becf', '#e377c2'];
-
 /**
- * A sweep's per-epoch curves, one colour per setting, with the seed's logged curve for the same
- * setting dotted in the same colour (so "ours vs the seed" reads as one hue, two line styles).
+ * A sweep's per-epoch curves with the seed's logged curve for the same setting beside each: the
+ * palette gives both the setting's colour (ours solid, the seed's log dotted), so "ours vs the seed"
+ * reads as one hue, two line styles, and the settings of one optimizer as lightness steps.
  */
 export function sweepCurveSeries(data: ExperimentData, metric: 'accuracy' | 'loss'): MetricSeries[] {
-  const ours = metricSeriesFor(data, metric);
-  const refs = referenceCurveSeries(data, metric);
-  const out: MetricSeries[] = [];
-  data.spec.series.forEach((s, i) => {
-    const color = SWEEP_COLORS[i % SWEEP_COLORS.length];
-    const mine = ours.find((o) => o.name === s.label || o.name.startsWith(`${s.label} (`));
-    if (mine) out.push({ ...mine, color });
-    for (const r of refs) if (r.name === `seed 004 log: ${s.label}` || r.name.startsWith(`seed 004 log: ${s.label} (log`)) out.push({ ...r, color });
-  });
-  return out;
-}
-
-function metricSeriesFor(data: ExperimentData, metric: 'accuracy' | 'loss'): MetricSeries[] {
-  return metricSeries(data.records, metric === 'accuracy' ? 'testAccuracy' : 'testLoss', { scale: metric === 'accuracy' ? 100 : 1 });
+  const refs = referenceCurves(data, metric);
+  const selector = metric === 'accuracy' ? 'testAccuracy' : 'testLoss';
+  return data.spec.series.flatMap((s) => [
+    ...metricSeries(data.records, selector, { scale: metric === 'accuracy' ? 100 : 1, only: [s.id] }),
+    ...refs.filter((r) => r.series === s.id).map((r) => r.curve),
+  ]);
 }
 
 /** Ours minus the tfjs built-in per optimizer of a paired experiment (seed 000), in percentage points. */
