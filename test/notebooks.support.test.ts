@@ -10,7 +10,7 @@ import { getExperiment } from '../src/experiments/specs';
 import { OPTIMIZER_COLORS, lineChart } from '../src/display';
 import {
   FAMILY_LANDSCAPES, TRAJECTORY_LEARNING_RATES, familyTrajectories, forceLayout, karateGraphFigure, lossTraceSeries,
-  chooseOptimizer, metricSeries, sweepCurveSeries, notebookProfile, seed000Comparison, sweepSeries, optimizerMathMarkdown, prosConsMarkdown, ruleSource, ruleSourceMarkdown, seedNotesMarkdown,
+  chooseOptimizer, metricSeries, sweepCurveSeries, activeTfjsDifferences, implementationRows, implementationTable, implementationDifferenceFigure, notebookProfile, seed000Comparison, sweepSeries, optimizerMathMarkdown, prosConsMarkdown, ruleSource, ruleSourceMarkdown, seedNotesMarkdown,
   stepByStep, stepByStepTable, trajectorySummaryTable,
 } from '../src/notebook-support';
 
@@ -192,6 +192,48 @@ describe('experiment views', () => {
       const ours = styles.find((s) => s.name === log.name.slice('seed 004 log: '.length).replace(/ \(log \d+\)$/, ''))!;
       if (!/\(log \d+\)$/.test(log.name)) assert.equal(log.color, ours.color, `${log.name} is drawn in its run's colour`);
     }
+  });
+  it('ours vs tfjs: only the documented differences that act at equal hyperparameters count', () => {
+    for (const name of ['sgd', 'momentum', 'nesterov'] as const) assert.deepEqual(activeTfjsDifferences(name), [], name);
+    assert.match(activeTfjsDifferences('adadelta').join(' '), /v_\{t−1\}/);
+    assert.equal(activeTfjsDifferences('adadelta').length, 1);
+    for (const name of ['adagrad', 'rmsprop', 'adamax'] as const) assert.match(activeTfjsDifferences(name).join(' '), /^ε (is not configurable|inside the square root|is added to the denominator after the max)/, name);
+    for (const name of ['adagrad', 'rmsprop', 'adam', 'adamax'] as const) assert.equal(activeTfjsDifferences(name).length, 1, name);
+    assert.throws(() => activeTfjsDifferences('lion'), /tfjs has no built-in "lion"/);
+  });
+  it('ours vs tfjs: paired differences by seed, noise vs gap, explained or not', () => {
+    const id = 'ours-vs-tfjs';
+    const spec = getExperiment(id);
+    // Final accuracy per seed: ours, then the built-in; differences in pp.
+    const finals: Record<string, [number[], number[]]> = {
+      sgd: [[0.90, 0.91, 0.92], [0.901, 0.908, 0.92]], // −0.1, +0.2, 0: noise
+      momentum: [[0.95, 0.96, 0.97], [0.94, 0.948, 0.959]], // +1, +1.2, +1.1: a gap nothing documents
+      adadelta: [[0.93, 0.94, 0.95], [0.91, 0.915, 0.92]], // +2, +2.5, +3: a gap with a documented cause
+    };
+    const records = spec.series.filter((s) => s.optimizer in finals).flatMap((s) => [0, 1, 2].map((seed) => {
+      const acc = finals[s.optimizer][s.implementation === 'tfjs' ? 1 : 0][seed];
+      const r = rec(s.id, seed, [0.5, acc]);
+      r.label = s.label;
+      r.config = { ...r.config, optimizer: s.optimizer, implementation: s.implementation ?? 'ours', hyperparams: { ...s.hyperparams } };
+      return r;
+    }));
+    const data = { spec, profile: 'default' as const, records };
+    const rows = implementationRows(data);
+    assert.deepEqual(rows.map((r) => [r.optimizer, r.beyondNoise]), [['sgd', false], ['momentum', true], ['adadelta', true]]);
+    assert.ok(Math.abs(rows[1].difference.mean - 1.1) < 1e-9);
+    assert.match(rows[0].verdict, /no gap beyond seed noise/);
+    assert.match(rows[1].verdict, /not explained/);
+    assert.match(rows[2].verdict, /candidate explanation: 1 documented/);
+    const t = implementationTable(data, rows);
+    assert.equal(t.cells.length, 3);
+    assert.match(t.cells[1][3], /^1\.10 ± /);
+    assert.ok(t.notes.some((n) => n.startsWith('• AdaDelta')), t.notes.join('\n'));
+    const bars = implementationDifferenceFigure(data, rows).data[0] as Record<string, any>;
+    assert.deepEqual(bars.marker.color, [OPTIMIZER_COLORS.sgd, OPTIMIZER_COLORS.momentum, OPTIMIZER_COLORS.adadelta]);
+    assert.ok(bars.error_y.array.every((h: number) => h > 0));
+    // One seed: no interval, no verdict on noise.
+    const one = implementationRows({ ...data, records: records.filter((r) => r.config.seed === 0) });
+    assert.ok(one.every((r) => r.beyondNoise === null && /one seed/.test(r.verdict)));
   });
   it('reads the profile from ATLAS_PROFILE, smoke when unset, and rejects unknown names', () => {
     const saved = process.env.ATLAS_PROFILE;

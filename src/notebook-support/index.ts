@@ -6,4 +6,5 @@ export * from './trajectory-presets';
 export * from './karate-graph';
 export * from './experiment-views';
 export * from './seed-comparisons';
+export * from './implementation-comparison';
 export * from './choose';

@@ -5,6 +5,7 @@ import type { MetricSeries } from '../display/charts';
 import { table, type Table } from '../display/table';
 import { summarize, type SeriesSummary } from '../experiments/api';
 import { metricSeries, specIdentity, type ExperimentData } from './experiment-views';
+import { implementationRows } from './implementation-comparison';
 import type { RunRecord, SeriesSpec } from '../experiments/types';
 
 
@@ -182,16 +183,10 @@ export function sweepCurveSeries(data: ExperimentData, metric: 'accuracy' | 'los
 
 /** Ours minus the tfjs built-in per optimizer of a paired experiment (seed 000), in percentage points. */
 export function implementationGapMarkdown(data: ExperimentData): string {
-  const sums = new Map(summarize(data.records, 'testAccuracy').map((s) => [s.series, s]));
-  const lines = [...new Set(data.spec.series.map((s) => s.group ?? s.id))].flatMap((group) => {
-    const o = data.spec.series.find((s) => s.group === group && s.implementation !== 'tfjs');
-    const b = data.spec.series.find((s) => s.group === group && s.implementation === 'tfjs');
-    const so = o && sums.get(o.id);
-    const sb = b && sums.get(b.id);
-    if (!so || !sb || !Number.isFinite(so.mean) || !Number.isFinite(sb.mean)) return [];
-    const d = (so.mean - sb.mean) * 100;
-    const overlap = so.n > 1 && sb.n > 1 ? (so.lower <= sb.upper && sb.lower <= so.upper ? ', within each other\'s 95% intervals' : ', outside each other\'s 95% intervals') : '';
-    return [`- ${group}: ours ${(so.mean * 100).toFixed(2)}%, tfjs ${(sb.mean * 100).toFixed(2)}% → ${d >= 0 ? '+' : ''}${d.toFixed(2)} pp${overlap}`];
+  const lines = implementationRows(data).map((r) => {
+    const d = r.difference.mean;
+    const noise = r.beyondNoise === null ? '' : r.beyondNoise ? ', beyond seed noise (paired 95% interval excludes 0)' : ', within seed noise (paired 95% interval includes 0)';
+    return `- ${r.displayName}: ours ${(r.ours.mean * 100).toFixed(2)}%, tfjs ${(r.builtin.mean * 100).toFixed(2)}% → ${d >= 0 ? '+' : ''}${d.toFixed(2)} pp${noise}`;
   });
   const ref = data.spec.reference;
   const seedGaps = ref?.kind === 'final-test-accuracy'
