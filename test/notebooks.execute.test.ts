@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import { buildDist, distIsStale } from '../src/build-dist';
+import { projectRoot } from '../src/project-root';
 import { executeNotebook, listNotebooks } from '../src/report/execute-notebooks';
 import { countChartBundles, readNotebook } from '../src/report/notebook-format';
 
@@ -28,6 +30,10 @@ const MIN_CHARTS: Record<string, number> = {
 describe('notebooks execute with the tslab kernel (smoke profile, empty cache)', () => {
   const files = listNotebooks(NOTEBOOKS);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-nb-test-'));
+  // Notebooks import the compiled package: test the code in src/, not an older build of it.
+  before(() => {
+    if (distIsStale(projectRoot())) buildDist(projectRoot());
+  });
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 
   it('has exactly the notebooks listed here, in reading order', () => {
