@@ -38,7 +38,7 @@ export async function getCachedResults(experimentId: string, opts: Pick<GetResul
   return { records, missing: planned.length - records.length };
 }
 
-/** Two-sided 95% Student-t quantiles by degrees of freedom (1…30); beyond 30 the normal 1.96 is within 2%. */
+/** Two-sided 95% Student-t quantiles by degrees of freedom (1…30); beyond 30 the normal 1.96 is used (4% low at df 31, less after). */
 const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
   2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
 

@@ -119,7 +119,9 @@ export function lossTraceSeries(records: RunRecord[], opts: { only?: string[] } 
     if (traced.length === 0) continue;
     const byStep = new Map<number, number[]>();
     for (const r of traced) for (const p of r.lossTrace!) byStep.set(p.step, [...(byStep.get(p.step) ?? []), p.loss]);
-    const stepsPerEpoch = traced[0].totalSteps / Math.max(1, traced[0].epochs.length);
+    // From a run that finished: a diverged run's step count includes its partial last epoch.
+    const ref = traced.find((r) => r.status === 'ok') ?? traced[0];
+    const stepsPerEpoch = ref.totalSteps / Math.max(1, ref.epochs.length);
     const steps = [...byStep.keys()].sort((a, b) => a - b);
     const stats = steps.map((s) => meanInterval(byStep.get(s)!));
     const banded = stats.some((s) => s.n > 1);
