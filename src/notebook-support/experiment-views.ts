@@ -3,6 +3,7 @@
 import type { MetricSeries } from '../display/charts';
 import { curves, getResults, meanInterval, bySeries, type MetricSelector } from '../experiments/api';
 import { runnerDisplay } from '../experiments/display';
+import type { RunnerEvent } from '../experiments/runner';
 import { parseProfile } from '../experiments/plan';
 import { getExperiment } from '../experiments/specs';
 import type { ExperimentSpec, ProfileName, RunRecord, SeriesSpec } from '../experiments/types';
@@ -27,7 +28,13 @@ export interface ExperimentData {
 export async function loadExperiment(id: string, opts: { profile?: ProfileName; jobs?: number } = {}): Promise<ExperimentData> {
   const spec = getExperiment(id);
   const profile = opts.profile ?? notebookProfile();
-  const progress = runnerDisplay({ stream: process.stdout, interactive: false });
+  // Silent when everything is cached: a "0 to run" line is noise in a notebook and in the report.
+  const display = runnerDisplay({ stream: process.stdout, interactive: false });
+  let training = false;
+  const progress = (event: RunnerEvent) => {
+    if (event.kind === 'plan') training = event.toRun.length > 0;
+    if (training) display(event);
+  };
   const records = await getResults(id, { profile, jobs: opts.jobs, progress });
   if (records.length === 0) throw new Error(`Experiment "${id}" returned no records at profile "${profile}".`);
   return { spec, profile, records };
