@@ -149,6 +149,11 @@ function startRenderer(): Renderer | string {
   });
   worker.unref(); // never keep a process (a test run, a script) alive just for the browser
   const r: Renderer = { worker, port: port1, flag, calls: 0 };
+  // Without a listener, an error thrown in the worker is rethrown here and kills the process: in a
+  // notebook, that is the kernel. Losing the renderer only costs the static images.
+  worker.on('error', (err) => {
+    if (renderer === r) disable(`the image worker failed (${String(err).split('\n')[0]})`);
+  });
   process.once('exit', () => stopRenderer(r));
   return r;
 }

@@ -137,6 +137,9 @@ interface Slot {
   current?: { id: number; run: PlannedRun; resolve: (o: RunOutcome) => void };
 }
 
+/** A message to a worker whose channel has just closed is lost on purpose: its 'exit' handler accounts for it. */
+const ignoreClosedChannel = (_err: Error | null): void => {};
+
 /**
  * Train `queue` on `jobs` worker processes; `onDone` receives each outcome as it arrives. A worker
  * that dies mid-run yields an 'error' outcome for that run and is replaced.
@@ -157,7 +160,7 @@ async function runInWorkers(
   return new Promise<void>((resolve, reject) => {
     const finishIfIdle = () => {
       if (active === 0 && (pending.length === 0 || fatal)) {
-        for (const s of slots) if (s.child.connected) s.child.send({ type: 'exit' } satisfies ParentMessage);
+        for (const s of slots) if (s.child.connected) s.child.send({ type: 'exit' } satisfies ParentMessage, ignoreClosedChannel);
         if (fatal) reject(fatal);
         else resolve();
       }
@@ -179,7 +182,7 @@ async function runInWorkers(
         },
       };
       onStart(run, slot.index);
-      slot.child.send({ type: 'run', id, config: run.config } satisfies ParentMessage);
+      slot.child.send({ type: 'run', id, config: run.config } satisfies ParentMessage, ignoreClosedChannel);
     };
     const spawn = (index: number): Slot => {
       const child = fork(file, [], {
@@ -214,6 +217,15 @@ async function runInWorkers(
           case 'fatal':
             fatal = new Error(`Experiment worker failed to start: ${msg.message}`);
             break;
+        }
+      });
+      // A ChildProcess 'error' with no listener is an uncaught exception: it would kill the caller
+      // (in a notebook, the kernel). Before 'ready' it means the worker could not start; later, only
+      // the IPC channel of a worker on its way out, whose 'exit' accounts for any run it had.
+      child.on('error', (err) => {
+        if (!slot.ready && !fatal) {
+          fatal = new Error(`Experiment worker could not start: ${err.message}`);
+          finishIfIdle();
         }
       });
       child.on('exit', (code, signal) => {
