@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  collapsedToChance, curves, getCachedResults, getResults, meanInterval, readRecord, runExperiments, summarize, type RunRecord, type RunnerEvent,
+  collapsedToChance, curves, getCachedResults, getResults, meanInterval, readRecord, recordPath, runExperiments, summarize, type RunRecord, type RunnerEvent,
 } from '../src/experiments';
 import { listExperiments, parseCliArgs } from '../src/experiments/cli';
 import { runnerDisplay } from '../src/experiments/display';
@@ -28,7 +28,7 @@ test('end to end with 2 workers: smoke run of an experiment, then cache hits, re
   assert.ok(rec.epochs[0].testAuc !== undefined && rec.epochs[0].trainEval?.auc !== undefined);
   assert.ok(rec.backend.name && rec.backend.machine.cpus >= 1);
   assert.ok(Object.keys(rec.fingerprint).includes('src/models/gcn.ts'));
-  const dir = path.join(resultsDir, 'seed003-karate');
+  const dir = path.join(resultsDir, 'runs');
   const files = jsonFiles(dir);
   assert.equal(files.length, 9);
 
@@ -65,7 +65,7 @@ test('getResults runs what is missing; getCachedResults never trains; aggregatio
   const cached = await getCachedResults('seed004-nesterov', { profile: 'smoke', resultsDir });
   assert.equal(cached.missing, 0);
   assert.equal(cached.records.length, 2);
-  // Identical runs are shared between experiments (copied, relabelled), not retrained.
+  // A run is its hash: one planned by another experiment is served from the same record, not retrained.
   const shared = await runExperiments({ ids: ['seed004-sgd-lr'], profile: 'smoke', jobs: 0, resultsDir });
   assert.equal(shared.cached, 1, 'SGD lr 0.001 m 0.5 is seed004-nesterov\'s "nesterov-off" run');
   assert.equal(shared.records.find((r) => r.series === 'sgd-m0.5-lr0.001')?.experiment, 'seed004-sgd-lr');
@@ -137,8 +137,8 @@ test('the same run planned by two experiments in one invocation is trained once 
   const a = s.records.find((r) => r.experiment === 'seed004-sgd-lr' && r.series === 'sgd-m0.5-lr0.001')!;
   const b = s.records.find((r) => r.experiment === 'seed004-nesterov' && r.series === 'nesterov-off')!;
   assert.equal(a.hash, b.hash);
-  assert.equal(readRecord(path.join(resultsDir, 'seed004-nesterov', `${b.hash}.json`))?.series, 'nesterov-off');
-  assert.equal(readRecord(path.join(resultsDir, 'seed004-sgd-lr', `${a.hash}.json`))?.series, 'sgd-m0.5-lr0.001');
+  assert.ok(readRecord(recordPath(resultsDir, a.hash)), 'stored once, under its hash');
+  assert.equal(jsonFiles(path.join(resultsDir, 'runs')).length, 8);
   fs.rmSync(resultsDir, { recursive: true, force: true });
 });
 
@@ -157,7 +157,7 @@ test('collapse to chance is recognised (seed 004\'s RMSprop at lr 0.01 ended at 
 test('a real interruption (runner killed mid-sweep) loses nothing written; the next invocation resumes', async () => {
   const { spawn } = await import('node:child_process');
   const resultsDir = tmp();
-  const dir = path.join(resultsDir, 'seed003-karate');
+  const dir = path.join(resultsDir, 'runs');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/experiments/cli.ts', 'seed003-karate', '--profile', 'smoke', '--jobs', '2', '--results', resultsDir], { stdio: 'ignore' });
   const exited = new Promise((resolve) => child.on('exit', resolve));
   // Kill it as soon as the first record lands.

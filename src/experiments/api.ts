@@ -2,7 +2,7 @@
 // missing with visible progress), and small aggregations across seeds (mean and 95% interval).
 import { initBackend } from '../backend';
 import type { EpochMetrics } from '../training/types';
-import { defaultResultsDir } from './cache';
+import { defaultResultsDir, openResults } from './cache';
 import { runnerDisplay } from './display';
 import { parseProfile } from './plan';
 import { defaultProfile, planAll, runExperiments, type RunnerEvent } from './runner';
@@ -30,12 +30,18 @@ export async function getResults(experimentId: string, opts: GetResultsOptions =
   return summary.records;
 }
 
-/** Only what is cached (nothing is trained): the records found and how many runs are missing. */
-export async function getCachedResults(experimentId: string, opts: Pick<GetResultsOptions, 'profile' | 'resultsDir'> = {}): Promise<{ records: RunRecord[]; missing: number }> {
+/**
+ * Only what is cached (nothing is trained): the records found, how many runs are missing, and any
+ * stored file that was ignored because it is not the run it claims to be.
+ */
+export async function getCachedResults(experimentId: string, opts: Pick<GetResultsOptions, 'profile' | 'resultsDir'> = {}): Promise<{ records: RunRecord[]; missing: number; problems: string[] }> {
   const backend = await initBackend();
-  const planned = planAll([getExperiment(experimentId)], parseProfile(opts.profile ?? defaultProfile()), backend, opts.resultsDir ?? defaultResultsDir(), false);
+  const resultsDir = opts.resultsDir ?? defaultResultsDir();
+  openResults(resultsDir);
+  const problems: string[] = [];
+  const planned = planAll([getExperiment(experimentId)], parseProfile(opts.profile ?? defaultProfile()), backend, resultsDir, false, (p) => problems.push(p));
   const records = planned.flatMap((r) => (r.cached ? [r.cached] : []));
-  return { records, missing: planned.length - records.length };
+  return { records, missing: planned.length - records.length, problems };
 }
 
 /** Two-sided 95% Student-t quantiles by degrees of freedom (1…30); beyond 30 the normal 1.96 is used (4% low at df 31, less after). */

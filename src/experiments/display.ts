@@ -136,6 +136,12 @@ export function runnerDisplay(opts: RunnerDisplayOptions = {}): (event: RunnerEv
         spentActual += event.record.wallSeconds;
         permanent(`[${done}/${total}] ${runName(event.run)}  ${formatRunResult(event.record)}`);
         break;
+      case 'waiting':
+        permanent(`waiting for ${event.runs.length} run(s) another process is training on these results (${event.runs.slice(0, 3).map(runName).join(', ')}${event.runs.length > 3 ? ', …' : ''})`);
+        break;
+      case 'warning':
+        permanent(`warning: ${event.message}`);
+        break;
       case 'done': {
         if (timer) clearInterval(timer);
         if (live) erase();

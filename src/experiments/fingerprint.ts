@@ -8,6 +8,7 @@ import type { BackendInfo } from '../backend';
 import { distIsStale } from '../build-dist';
 import type { ModelName } from '../models';
 import { getOptimizerInfo } from '../optimizers/registry';
+import { normalizeRunConfig } from './run-config';
 import type { RunConfig } from './types';
 
 // The one project-root finder (works from src/ and dist/); re-exported for the cache and tests.
@@ -139,12 +140,12 @@ export function fingerprintSources(files: string[], root = projectRoot()): Recor
 export type BackendKey = Pick<BackendInfo, 'name' | 'tfjsVersion' | 'patches'>;
 
 /**
- * The run's hash: the config (minus naming: experiment and series do not change a result), the
- * backend (name, tfjs version, speed patches: they may change float rounding) and the sources.
- * 16 hex digits (64 bits) name a file; collisions among a few thousand runs are negligible.
+ * The run's hash: the normalised config (./run-config: defaults filled in; experiment and series
+ * names do not change a result), the backend (name, tfjs version, speed patches: they may change float
+ * rounding) and the sources. 16 hex digits (64 bits) name a file; collisions among a few thousand runs
+ * are negligible.
  */
 export function runHash(config: RunConfig, backend: BackendKey, sources: Record<string, string>): string {
-  const { experiment: _e, series: _s, ...result } = config;
-  const key = { config: result, backend: { name: backend.name, tfjsVersion: backend.tfjsVersion, patches: [...backend.patches].sort() }, sources };
+  const key = { config: normalizeRunConfig(config), backend: { name: backend.name, tfjsVersion: backend.tfjsVersion, patches: [...backend.patches].sort() }, sources };
   return sha256(canonicalJson(key)).slice(0, 16);
 }

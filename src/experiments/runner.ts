@@ -7,7 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend, type BackendInfo } from '../backend';
 import type { ProgressEvent } from '../training/types';
-import { cachedResult, defaultResultsDir, findInOtherExperiments, recordPath, removeOrphanTempFiles, writeRecordAtomic } from './cache';
+import { cachedResult, claimRun, defaultResultsDir, isClaimed, openResults, storeRecord } from './cache';
+import { runName } from './display';
 import { executeRun, type RunOutcome } from './execute';
 import { assertCompiledCodeIsCurrent, fingerprintSources, runHash, runSources } from './fingerprint';
 import { estimateSeconds, parseProfile, planRuns, seriesLabel } from './plan';
@@ -15,12 +16,11 @@ import type { ParentMessage, WorkerMessage } from './protocol';
 import { getExperiment, EXPERIMENT_IDS } from './specs';
 import type { ExperimentSpec, ProfileName, RunConfig, RunRecord } from './types';
 
-/** One planned run: its config, where its record lives, and whether it must be trained. */
+/** One planned run: its config (with the plan's experiment and series), its hash, and its cached record if any. */
 export interface PlannedRun {
   config: RunConfig;
   label: string;
   hash: string;
-  file: string;
   fingerprint: Record<string, string>;
   estimatedSeconds: number;
   cached?: RunRecord;
@@ -31,6 +31,10 @@ export type RunnerEvent =
   | { kind: 'run-start'; run: PlannedRun; worker: number }
   | { kind: 'run-progress'; run: PlannedRun; worker: number; event: ProgressEvent }
   | { kind: 'run-end'; run: PlannedRun; worker: number; record: RunRecord }
+  /** Runs another process is training on the same results folder: this one waits for their records. */
+  | { kind: 'waiting'; runs: PlannedRun[] }
+  /** Something the user should know that does not stop the sweep (an ignored record, a kept record). */
+  | { kind: 'warning'; message: string }
   | { kind: 'done'; summary: RunSummary };
 
 export interface RunnerOptions {
@@ -68,30 +72,30 @@ export function defaultJobs(): number {
   return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
 }
 
-function relabel(record: RunRecord, run: PlannedRun): RunRecord {
+/** A stored record as the plan shows it: the plan's experiment, series, label and config naming. */
+export function servedAs(record: RunRecord, run: PlannedRun): RunRecord {
   return { ...record, experiment: run.config.experiment, series: run.config.series, label: run.label, config: run.config };
 }
 
-/** Plan every run of `specs` under `profile` and look each one up in the cache. */
-export function planAll(specs: ExperimentSpec[], profile: ProfileName, backend: BackendInfo, resultsDir: string, force: boolean): PlannedRun[] {
+/**
+ * Plan every run of `specs` under `profile` and look each one up in the store. Runs are named by
+ * their hash, so the same run in two series or two experiments is one record, served to each.
+ * `onProblem` hears about stored files that are not the run they claim to be (they count as missing).
+ */
+export function planAll(
+  specs: ExperimentSpec[], profile: ProfileName, backend: BackendInfo, resultsDir: string, force: boolean,
+  onProblem: (message: string) => void = () => {},
+): PlannedRun[] {
   const planned: PlannedRun[] = [];
   for (const spec of specs) {
-    const seen = new Set<string>();
     for (const config of planRuns(spec, profile)) {
       const fingerprint = fingerprintSources(runSources(config));
       const hash = runHash(config, backend, fingerprint);
-      if (seen.has(hash)) continue; // the same run twice in one spec: train once
-      seen.add(hash);
-      const file = recordPath(resultsDir, spec.id, hash);
-      const run: PlannedRun = { config, label: seriesLabel(spec, config.series), hash, file, fingerprint, estimatedSeconds: estimateSeconds(config) };
+      const run: PlannedRun = { config, label: seriesLabel(spec, config.series), hash, fingerprint, estimatedSeconds: estimateSeconds(config) };
       if (!force) {
-        const own = cachedResult(file);
-        const shared = own ? undefined : findInOtherExperiments(resultsDir, spec.id, hash);
-        if (own) run.cached = relabel(own, run);
-        else if (shared) {
-          run.cached = relabel(shared, run);
-          writeRecordAtomic(file, run.cached); // the experiment's folder then holds all its records
-        }
+        const found = cachedResult(resultsDir, hash);
+        if (found.problem) onProblem(found.problem);
+        if (found.record) run.cached = servedAs(found.record, run);
       }
       planned.push(run);
     }
@@ -247,65 +251,116 @@ async function runInWorkers(
   });
 }
 
+const WAIT_POLL_MS = 500;
+
 /** Run (or fetch from the cache) every run of the given experiments under a profile. */
 export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSummary> {
   const started = performance.now();
+  const startedAt = new Date().toISOString();
   const profile = parseProfile(opts.profile ?? defaultProfile());
   const ids = opts.ids?.length ? opts.ids : [...EXPERIMENT_IDS];
   const specs = ids.map(getExperiment); // unknown ids fail here, before any work
   const resultsDir = opts.resultsDir ?? defaultResultsDir();
   const jobs = opts.jobs ?? defaultJobs();
+  const force = Boolean(opts.force);
   if (!Number.isInteger(jobs) || jobs < 0) throw new Error(`jobs must be an integer ≥ 0 (0 = in this process), got ${jobs}.`);
   const emit = opts.onEvent ?? (() => {});
+  const warned = new Set<string>();
+  const warn = (message: string) => {
+    if (!warned.has(message)) emit({ kind: 'warning', message });
+    warned.add(message);
+  };
   const backend = await initBackend();
   assertCompiledCodeIsCurrent();
-  removeOrphanTempFiles(resultsDir);
+  const { migrated } = openResults(resultsDir);
+  if (migrated) warn(`Moved ${migrated} record(s) of the old per-experiment layout into ${path.join(resultsDir, 'runs')}.`);
 
-  const planned = planAll(specs, profile, backend, resultsDir, Boolean(opts.force));
-  // The same run in two experiments (e.g. seed 004's momentum-0.5 SGD) is trained once.
-  const twins = new Map<string, PlannedRun[]>();
-  for (const r of planned.filter((p) => !p.cached)) twins.set(r.hash, [...(twins.get(r.hash) ?? []), r]);
-  // Longest first: the pool then finishes close together instead of waiting on one late long run.
-  const toRun = [...twins.values()].map((group) => group[0]).sort((a, b) => b.estimatedSeconds - a.estimatedSeconds);
+  const planned = planAll(specs, profile, backend, resultsDir, force, warn);
+  // One training per hash, however many series or experiments plan it. Longest first: the pool then
+  // finishes close together instead of waiting on one late long run.
+  const unique = new Map<string, PlannedRun>();
+  for (const r of planned) if (!r.cached && !unique.has(r.hash)) unique.set(r.hash, r);
+  const toRun = [...unique.values()].sort((a, b) => b.estimatedSeconds - a.estimatedSeconds);
   const effectiveJobs = Math.min(Math.max(jobs, 1), Math.max(toRun.length, 1));
   emit({
     kind: 'plan', profile, experiments: ids, total: planned.length, cached: planned.filter((r) => r.cached).length, toRun,
     jobs: jobs === 0 ? 0 : effectiveJobs, estimatedSeconds: toRun.reduce((s, r) => s + r.estimatedSeconds, 0) / (jobs === 0 ? 1 : effectiveJobs),
   });
 
-  const fresh = new Map<PlannedRun, RunRecord>();
+  const results = new Map<string, RunRecord>(); // by hash: what this invocation trained or waited for
+  const releases = new Map<string, () => Promise<void>>();
+  let ran = 0;
+  let failed = 0;
   const complete = (run: PlannedRun, worker: number, outcome: RunOutcome) => {
     const record = buildRecord(run, outcome, profile, backend);
-    for (const twin of twins.get(run.hash) ?? [run]) {
-      const copy = twin === run ? record : relabel(record, twin);
-      writeRecordAtomic(twin.file, copy);
-      fresh.set(twin, copy);
-    }
+    const { stored, kept } = storeRecord(resultsDir, record);
+    if (kept) warn(`${runName(run)}: the recompute failed (${outcome.error?.split('\n')[0]}); kept the previous good record.`);
+    ran++;
+    if (record.status === 'error') failed++;
+    results.set(run.hash, stored);
+    void releases.get(run.hash)?.();
+    releases.delete(run.hash);
     emit({ kind: 'run-end', run, worker, record });
   };
-  if (jobs === 0) {
-    for (const run of toRun) {
-      emit({ kind: 'run-start', run, worker: 0 });
-      const outcome = await executeRun(run.config, (event) => emit({ kind: 'run-progress', run, worker: 0, event }));
-      complete(run, 0, outcome);
+  const train = async (runs: PlannedRun[]) => {
+    if (jobs === 0) {
+      for (const run of runs) {
+        emit({ kind: 'run-start', run, worker: 0 });
+        complete(run, 0, await executeRun(run.config, (event) => emit({ kind: 'run-progress', run, worker: 0, event })));
+      }
+    } else if (runs.length) {
+      await runInWorkers(runs, Math.min(effectiveJobs, runs.length), backend,
+        (run, worker) => emit({ kind: 'run-start', run, worker }),
+        (run, worker, event) => emit({ kind: 'run-progress', run, worker, event }),
+        complete);
     }
-  } else if (toRun.length) {
-    await runInWorkers(toRun, effectiveJobs, backend,
-      (run, worker) => emit({ kind: 'run-start', run, worker }),
-      (run, worker, event) => emit({ kind: 'run-progress', run, worker, event }),
-      complete);
+  };
+
+  // Two processes on one results folder: each claims a run before training it; a run claimed elsewhere
+  // is waited for and its record taken, or trained here if that process stopped without one.
+  try {
+    let remaining = toRun;
+    for (let round = 0; remaining.length; round++) {
+      const mine: PlannedRun[] = [];
+      const elsewhere: PlannedRun[] = [];
+      for (const run of remaining) {
+        if (round > 0) {
+          // Finished meanwhile by the other process (under --force: only a record newer than this invocation).
+          const found = cachedResult(resultsDir, run.hash).record;
+          if (found && (!force || found.createdAt >= startedAt)) {
+            results.set(run.hash, found);
+            continue;
+          }
+        }
+        const release = await claimRun(resultsDir, run.hash, (err) => warn(`Lost the claim on run ${run.hash}: ${err.message}`));
+        if (release) {
+          releases.set(run.hash, release);
+          mine.push(run);
+        } else elsewhere.push(run);
+      }
+      if (mine.length) await train(mine);
+      else if (elsewhere.length) {
+        if (round === 0 || elsewhere.length !== remaining.length) emit({ kind: 'waiting', runs: elsewhere });
+        while ((await Promise.all(elsewhere.map((r) => isClaimed(resultsDir, r.hash)))).every(Boolean)) {
+          await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+        }
+      }
+      remaining = elsewhere;
+    }
+  } finally {
+    await Promise.all([...releases.values()].map((release) => release()));
   }
 
-  const records = planned.map((r) => r.cached ?? fresh.get(r)!);
-  const newRecords = toRun.map((r) => fresh.get(r)!);
+  const records = planned.map((r) => r.cached ?? servedAs(results.get(r.hash)!, r));
+  const fresh = [...new Set(toRun.map((r) => results.get(r.hash)!))];
   const summary: RunSummary = {
     profile,
     records,
     cached: planned.filter((r) => r.cached).length,
-    ran: newRecords.length,
-    ok: newRecords.filter((r) => r.status === 'ok').length,
-    diverged: newRecords.filter((r) => r.status === 'diverged').length,
-    failed: newRecords.filter((r) => r.status === 'error').length,
+    ran,
+    ok: fresh.filter((r) => r.status === 'ok').length,
+    diverged: fresh.filter((r) => r.status === 'diverged').length,
+    failed,
     seconds: (performance.now() - started) / 1000,
   };
   emit({ kind: 'done', summary });
