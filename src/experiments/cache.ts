@@ -123,15 +123,22 @@ export function storeRecord(resultsDir: string, record: RunRecord): { stored: Ru
 
 /**
  * Claim run `hash` for training in this process (a lock directory next to its record, refreshed while
- * held, stale 10 s after its owner died). Resolves to the release function, or undefined when another
- * live process holds it.
+ * held, stale 10 s after its owner died). Returns the release function, or undefined when another live
+ * process holds it. Synchronous, so a runner claims each run at the moment it starts it and two runners
+ * on one folder share the work.
  */
-export async function claimRun(resultsDir: string, hash: string, onLost: (err: Error) => void): Promise<(() => Promise<void>) | undefined> {
+export function claimRun(resultsDir: string, hash: string, onLost: (err: Error) => void): (() => void) | undefined {
   const file = recordPath(resultsDir, hash);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   try {
-    const release = await lockfile.lock(file, { realpath: false, stale: 10_000, update: 2_500, onCompromised: onLost });
-    return () => release().catch(() => {}); // already released or its directory removed: nothing to undo
+    const release = lockfile.lockSync(file, { realpath: false, stale: 10_000, update: 2_500, onCompromised: onLost });
+    return () => {
+      try {
+        release();
+      } catch {
+        // already released, or its directory removed by the user: nothing to undo
+      }
+    };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOCKED') return undefined;
     throw err;

@@ -146,10 +146,12 @@ const ignoreClosedChannel = (_err: Error | null): void => {};
 
 /**
  * Train `queue` on `jobs` worker processes; `onDone` receives each outcome as it arrives. A worker
- * that dies mid-run yields an 'error' outcome for that run and is replaced.
+ * that dies mid-run yields an 'error' outcome for that run and is replaced. Each run is started only if
+ * `claim(run)` agrees at that moment (another process may be training it).
  */
 async function runInWorkers(
   queue: PlannedRun[], jobs: number, backend: BackendInfo,
+  claim: (run: PlannedRun) => boolean,
   onStart: (run: PlannedRun, worker: number) => void,
   onProgress: (run: PlannedRun, worker: number, event: ProgressEvent) => void,
   onDone: (run: PlannedRun, worker: number, outcome: RunOutcome) => void,
@@ -169,8 +171,15 @@ async function runInWorkers(
         else resolve();
       }
     };
+    const next = (): PlannedRun | undefined => {
+      while (!fatal && pending.length) {
+        const run = pending.shift()!;
+        if (claim(run)) return run;
+      }
+      return undefined;
+    };
     const dispatch = (slot: Slot) => {
-      const run = fatal ? undefined : pending.shift();
+      const run = next();
       if (!run) {
         finishIfIdle();
         return;
@@ -288,7 +297,7 @@ export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSumma
   });
 
   const results = new Map<string, RunRecord>(); // by hash: what this invocation trained or waited for
-  const releases = new Map<string, () => Promise<void>>();
+  const releases = new Map<string, () => void>();
   let ran = 0;
   let failed = 0;
   const complete = (run: PlannedRun, worker: number, outcome: RunOutcome) => {
@@ -298,49 +307,51 @@ export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSumma
     ran++;
     if (record.status === 'error') failed++;
     results.set(run.hash, stored);
-    void releases.get(run.hash)?.();
+    releases.get(run.hash)?.();
     releases.delete(run.hash);
     emit({ kind: 'run-end', run, worker, record });
+  };
+  const claimed = new Set<string>();
+  const claim = (run: PlannedRun): boolean => {
+    const release = claimRun(resultsDir, run.hash, (err) => warn(`Lost the claim on run ${run.hash}: ${err.message}`));
+    if (!release) return false;
+    // Finished by another process since the plan (under --force: only a record newer than this invocation).
+    const found = cachedResult(resultsDir, run.hash).record;
+    if (found && (!force || found.createdAt >= startedAt)) {
+      release();
+      results.set(run.hash, found);
+      return false;
+    }
+    releases.set(run.hash, release);
+    claimed.add(run.hash);
+    return true;
   };
   const train = async (runs: PlannedRun[]) => {
     if (jobs === 0) {
       for (const run of runs) {
+        if (!claim(run)) continue;
         emit({ kind: 'run-start', run, worker: 0 });
         complete(run, 0, await executeRun(run.config, (event) => emit({ kind: 'run-progress', run, worker: 0, event })));
       }
     } else if (runs.length) {
-      await runInWorkers(runs, Math.min(effectiveJobs, runs.length), backend,
+      await runInWorkers(runs, Math.min(effectiveJobs, runs.length), backend, claim,
         (run, worker) => emit({ kind: 'run-start', run, worker }),
         (run, worker, event) => emit({ kind: 'run-progress', run, worker, event }),
         complete);
     }
   };
 
-  // Two processes on one results folder: each claims a run before training it; a run claimed elsewhere
-  // is waited for and its record taken, or trained here if that process stopped without one.
+  // Two processes on one results folder: each claims a run as it starts it, so they share the work; a
+  // run claimed elsewhere is waited for and its record taken, or trained here if that process stopped
+  // without one.
   try {
     let remaining = toRun;
-    for (let round = 0; remaining.length; round++) {
-      const mine: PlannedRun[] = [];
-      const elsewhere: PlannedRun[] = [];
-      for (const run of remaining) {
-        if (round > 0) {
-          // Finished meanwhile by the other process (under --force: only a record newer than this invocation).
-          const found = cachedResult(resultsDir, run.hash).record;
-          if (found && (!force || found.createdAt >= startedAt)) {
-            results.set(run.hash, found);
-            continue;
-          }
-        }
-        const release = await claimRun(resultsDir, run.hash, (err) => warn(`Lost the claim on run ${run.hash}: ${err.message}`));
-        if (release) {
-          releases.set(run.hash, release);
-          mine.push(run);
-        } else elsewhere.push(run);
-      }
-      if (mine.length) await train(mine);
-      else if (elsewhere.length) {
-        if (round === 0 || elsewhere.length !== remaining.length) emit({ kind: 'waiting', runs: elsewhere });
+    while (remaining.length) {
+      claimed.clear();
+      await train(remaining);
+      const elsewhere = remaining.filter((r) => !claimed.has(r.hash) && !results.has(r.hash));
+      if (elsewhere.length) {
+        emit({ kind: 'waiting', runs: elsewhere });
         while ((await Promise.all(elsewhere.map((r) => isClaimed(resultsDir, r.hash)))).every(Boolean)) {
           await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
         }
@@ -348,7 +359,7 @@ export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSumma
       remaining = elsewhere;
     }
   } finally {
-    await Promise.all([...releases.values()].map((release) => release()));
+    for (const release of releases.values()) release();
   }
 
   const records = planned.map((r) => r.cached ?? servedAs(results.get(r.hash)!, r));
