@@ -161,7 +161,7 @@ test('a real interruption (runner killed mid-sweep) loses nothing written; the n
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/experiments/cli.ts', 'seed003-karate', '--profile', 'smoke', '--jobs', '2', '--results', resultsDir], { stdio: 'ignore' });
   const exited = new Promise((resolve) => child.on('exit', resolve));
   // Kill it as soon as the first record lands.
-  for (let i = 0; i < 600 && !(fs.existsSync(dir) && jsonFiles(dir).length > 0); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 3000 && !(fs.existsSync(dir) && jsonFiles(dir).length > 0); i++) await new Promise((r) => setTimeout(r, 50));
   child.kill('SIGKILL');
   await exited;
   const before = jsonFiles(dir);
