@@ -80,10 +80,15 @@ export function scheduleCurves(opts: { title: string; subtitle?: string; updates
   });
 }
 
-/** The learning rate each series of `spec` follows under `profile`, over the run's updates (from the planned run configs). */
-export function plannedScheduleCurves(spec: ExperimentSpec, profile: ProfileName): PlotlyFigure {
+/**
+ * The learning rate each series of `spec` (of one `group`, e.g. one optimizer, whose rates share a
+ * scale) follows under `profile`, at every update of the run, from the planned run configs.
+ */
+export function plannedScheduleCurves(spec: ExperimentSpec, profile: ProfileName, group?: string): PlotlyFigure {
+  const ids = new Set(spec.series.filter((s) => group === undefined || s.group === group).map((s) => s.id));
+  if (ids.size === 0) throw new Error(`plannedScheduleCurves: experiment "${spec.id}" has no series in group "${group}".`);
   const seen = new Set<string>();
-  const runs = planRuns(spec, profile);
+  const runs = planRuns(spec, profile).filter((r) => ids.has(r.series));
   const updates = runUpdates(runs[0]);
   const schedules = runs.flatMap((r) => {
     if (seen.has(r.series)) return [];
@@ -92,7 +97,7 @@ export function plannedScheduleCurves(spec: ExperimentSpec, profile: ProfileName
     const schedule = scheduleFromConfig(typeof lr === 'number' ? { kind: 'constant', learningRate: lr } : lr);
     return [{ name: spec.series.find((s) => s.id === r.series)!.label, schedule, optimizer: r.optimizer }];
   });
-  return scheduleCurves({ title: `${spec.id}: the learning rate of each series`, subtitle: `profile ${profile}, ${updates} updates per run`, updates, schedules });
+  return scheduleCurves({ title: `${group ?? spec.id}: the learning rate of each series`, subtitle: `as planned for profile ${profile}: ${updates} updates per run`, updates, schedules });
 }
 
 export interface ScheduleRow {
