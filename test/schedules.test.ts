@@ -222,3 +222,16 @@ test('the schedules experiment plans canonical schedule configs into hyperparams
     }
   }
 });
+
+test('a run\'s identity (normalizeRunConfig, what is hashed) has one spelling per schedule', async () => {
+  const { normalizeRunConfig } = await import('../src/experiments/run-config');
+  const base = {
+    experiment: 'x', series: 's', model: 'mlp-128-64', optimizer: 'adam', implementation: 'ours', batchSize: 64, epochs: 1, seed: 0,
+    data: { dataset: 'mnist', train: 256, test: 100, subsetSeed: 0 },
+  } as const;
+  const short = normalizeRunConfig({ ...base, hyperparams: { learningRate: { kind: 'cosine', decaySteps: 10, initialLearningRate: 0.1 } as never } });
+  const full = normalizeRunConfig({ ...base, hyperparams: { learningRate: { kind: 'cosine', initialLearningRate: 0.1, decaySteps: 10, finalLearningRate: 0 } } });
+  assert.equal(JSON.stringify(short), JSON.stringify(full));
+  const constant = normalizeRunConfig({ ...base, hyperparams: { learningRate: { kind: 'constant', learningRate: 0.1 } } });
+  assert.deepEqual(constant, normalizeRunConfig({ ...base, hyperparams: { learningRate: 0.1 } }));
+});
