@@ -112,12 +112,12 @@ test('CLI: unknown experiment, profile, option or --jobs are errors listing the 
   assert.match(r.stderr, /Unknown experiment "seed999"\. Valid ids:/);
 });
 
-test('a run config\'s schedule reaches both implementations alike (ours internally, tfjs via the loop)', async () => {
+test('a run config\'s schedule (in hyperparams.learningRate) reaches both implementations alike and is recorded as it ran', async () => {
   const { executeRun } = await import('../src/experiments');
   const base = {
-    experiment: 't', series: 's', model: 'mlp-128-64', optimizer: 'sgd', hyperparams: { learningRate: 0.1 }, batchSize: 64, epochs: 2, seed: 0,
+    experiment: 't', series: 's', model: 'mlp-128-64', optimizer: 'sgd',
+    hyperparams: { learningRate: { kind: 'step', initialLearningRate: 0.1, factor: 0.5, dropEvery: 4 } }, batchSize: 64, epochs: 2, seed: 0,
     data: { dataset: 'mnist', train: 256, test: 100, subsetSeed: 0 },
-    schedule: { kind: 'step', initialLearningRate: 0.1, factor: 0.5, dropEvery: 4 },
   } as const;
   const ours = await executeRun({ ...base, implementation: 'ours' });
   const tfjs = await executeRun({ ...base, implementation: 'tfjs' });
@@ -127,6 +127,11 @@ test('a run config\'s schedule reaches both implementations alike (ours internal
   assert.deepEqual(ours.epochs.map((e) => e.learningRate), [0.1, 0.05]);
   assert.deepEqual(tfjs.epochs.map((e) => e.learningRate), [0.1, 0.05]);
   for (let i = 0; i < 2; i++) assert.ok(Math.abs(ours.epochs[i].testLoss - tfjs.epochs[i].testLoss) < 1e-5);
+  // The record shows the schedule that ran (before: the default constant rate 0.01 for a scheduled run).
+  for (const r of [ours, tfjs]) assert.deepEqual(r.resolvedHyperparams, { learningRate: { ...base.hyperparams.learningRate }, weightDecay: 0 });
+  const bad = await executeRun({ ...base, implementation: 'tfjs', hyperparams: { learningRate: { kind: 'cosine', initialLearningRate: 0.1, decaySteps: 0 } } } as never);
+  assert.equal(bad.status, 'error');
+  assert.match(bad.error!, /learningRate: Learning-rate schedule "cosine": decaySteps must be an integer ≥ 1/);
 });
 
 test('the same run planned by two experiments in one invocation is trained once and recorded for both', async () => {

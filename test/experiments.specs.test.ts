@@ -9,9 +9,9 @@ test('every spec is valid under every profile, and its hyperparameters are accep
     for (const profile of PROFILE_NAMES) {
       const runs = planRuns(spec, profile);
       assert.equal(runs.length, spec.series.length * spec.profiles[profile].seeds.length);
-    }
-    for (const s of spec.series) {
-      assert.doesNotThrow(() => resolveHyperparams(`${spec.id}/${s.id}`, getOptimizerInfo(s.optimizer).defaults, s.hyperparams));
+      for (const r of runs) {
+        assert.doesNotThrow(() => resolveHyperparams(`${spec.id}/${r.series}`, getOptimizerInfo(r.optimizer).defaults, r.hyperparams));
+      }
     }
   }
 });

@@ -25,6 +25,7 @@ const MIN_CHARTS: Record<string, number> = {
   '06-mnist.ipynb': 14,
   '07-karate-club.ipynb': 5,
   '08-conclusions.ipynb': 2,
+  '09-learning-rate-schedules.ipynb': 12,
 };
 
 describe('notebooks execute with the tslab kernel (smoke profile, empty cache)', () => {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { KARATE_EDGES, KARATE_NUM_NODES, loadKarateLinkSplit } from '../src/data/karate';
 import { OPTIMIZER_NAMES, getOptimizerInfo } from '../src/optimizers';
-import type { RunRecord, SeriesSpec } from '../src/experiments/types';
+import type { RunConfig, RunRecord, SeriesSpec } from '../src/experiments/types';
 import { getExperiment } from '../src/experiments/specs';
 import { OPTIMIZER_COLORS, lineChart } from '../src/display';
 import {
@@ -158,7 +158,7 @@ describe('experiment views', () => {
     const r = rec(s.id, 0, acc, [2, 1]);
     r.experiment = id;
     r.label = s.label;
-    r.config = { ...r.config, experiment: id, model: s.model, optimizer: s.optimizer, implementation: s.implementation ?? 'ours', hyperparams: { ...s.hyperparams }, batchSize: s.batchSize };
+    r.config = { ...r.config, experiment: id, model: s.model, optimizer: s.optimizer, implementation: s.implementation ?? 'ours', hyperparams: { ...s.hyperparams } as RunConfig['hyperparams'], batchSize: s.batchSize };
     return r;
   });
   const lineStyles = (fig: ReturnType<typeof lineChart>) => (fig.data as Record<string, any>[]).filter((t) => t.fill !== 'toself').map((t) => ({ name: t.name as string, color: t.line.color as string, dash: t.line.dash as string }));
@@ -214,7 +214,7 @@ describe('experiment views', () => {
       const acc = finals[s.optimizer][s.implementation === 'tfjs' ? 1 : 0][seed];
       const r = rec(s.id, seed, [0.5, acc]);
       r.label = s.label;
-      r.config = { ...r.config, optimizer: s.optimizer, implementation: s.implementation ?? 'ours', hyperparams: { ...s.hyperparams } };
+      r.config = { ...r.config, optimizer: s.optimizer, implementation: s.implementation ?? 'ours', hyperparams: { ...s.hyperparams } as RunConfig['hyperparams'] };
       return r;
     }));
     const data = { spec, profile: 'default' as const, records };

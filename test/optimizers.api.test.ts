@@ -105,7 +105,7 @@ test('schedules: step, exponential and inverse-time decay', () => {
   assert.throws(() => stepDecay({ initialLearningRate: 0.1, factor: 0.5, dropEvery: 0 }), /dropEvery must be an integer ≥ 1/);
   assert.throws(() => exponentialDecay({ initialLearningRate: -1, decayRate: 0.5 }), /initialLearningRate must be a number ≥ 0/);
   assert.throws(() => inverseTimeDecay({ initialLearningRate: 1, decayRate: 0.5, decaySteps: 0 }), /decaySteps must be a number > 0/);
-  assert.throws(() => scheduleFromConfig({ kind: 'cosine' } as never), /Unknown learning-rate schedule kind "cosine"\. Valid kinds: step, exponential, inverseTime\./);
+  assert.throws(() => scheduleFromConfig({ kind: 'linear' } as never), /Unknown learning-rate schedule kind "linear"\. Valid kinds: constant, step, exponential, inverseTime, cosine, warmup, oneCycle\./);
   // Any optimizer accepts a schedule in place of learningRate.
   for (const name of OPTIMIZER_NAMES) assert.equal(createOptimizer(name, { learningRate: s }).currentLearningRate, 0.1);
 });

@@ -5,7 +5,8 @@ import { initBackend } from '../src/backend';
 import { createRng } from '../src/data/random';
 import { loadKarateLinkSplit } from '../src/data/karate';
 import { createModel } from '../src/models';
-import { stepDecay } from '../src/optimizers/schedules';
+import { createBuiltinOptimizer, createOptimizer } from '../src/optimizers';
+import { stepDecay, type LearningRateSchedule } from '../src/optimizers/schedules';
 import { consoleProgress, isInteractive, karateTrainingData, train, type EpochMetrics, type Split, type TrainingData } from '../src/training';
 
 before(async () => {
@@ -36,9 +37,10 @@ const DATA: TrainingData = { task: 'multiclass', train: syntheticMnistLike(240, 
 /** Metrics without wall times (which differ between identical runs). */
 const strip = (epochs: EpochMetrics[]) => epochs.map(({ trainSeconds: _a, evalSeconds: _b, ...rest }) => rest);
 
-function run(opts: { seed?: number; lr?: number; epochs?: number; batchSize?: number | 'full'; data?: TrainingData } & Partial<Parameters<typeof train>[0]>) {
+function run(opts: { seed?: number; lr?: number; schedule?: LearningRateSchedule; epochs?: number; batchSize?: number | 'full'; data?: TrainingData } & Partial<Parameters<typeof train>[0]>) {
   const model = createModel('mlp-128-64', { seed: 7 });
-  const optimizer = tf.train.sgd(opts.lr ?? 0.1);
+  // A schedule travels in the optimizer's learningRate; the loop applies it to the built-in per update.
+  const optimizer = opts.schedule ? createBuiltinOptimizer('sgd', { learningRate: opts.schedule }) : tf.train.sgd(opts.lr ?? 0.1);
   try {
     return train({
       ...opts,
@@ -157,16 +159,36 @@ test('progress: plain lines when not a TTY or under CI; events in order', () => 
   assert.deepEqual([kinds[0], kinds.at(-2), kinds.at(-1)], ['start', 'epoch', 'end']);
 });
 
-test('our optimizers schedule themselves: giving the loop a schedule too is an error, not double decay', async () => {
-  const { createOptimizer } = await import('../src/optimizers');
-  const model = createModel('mlp-128-64', { seed: 7 });
-  const optimizer = createOptimizer('sgd', { learningRate: 0.1 });
-  try {
-    assert.throws(() => train({ model, optimizer, data: DATA, epochs: 1, batchSize: 32, seed: 0, schedule: stepDecay({ initialLearningRate: 0.1, factor: 0.5, dropEvery: 1 }) }),
-      /pass the schedule as `learningRate` to createOptimizer/);
-  } finally {
-    model.dispose();
-    optimizer.dispose();
+test('a schedule is applied alike to ours and to a built-in: the same rates and the same losses', () => {
+  const schedule = stepDecay({ initialLearningRate: 0.2, factor: 0.5, dropEvery: 8 });
+  const results = [createOptimizer('sgd', { learningRate: schedule }), createBuiltinOptimizer('sgd', { learningRate: schedule.config })].map((optimizer) => {
+    const model = createModel('mlp-128-64', { seed: 7 });
+    try {
+      return train({ model, optimizer, data: DATA, epochs: 2, batchSize: 30, seed: 0 });
+    } finally {
+      model.dispose();
+      optimizer.dispose();
+    }
+  });
+  assert.deepEqual(results.map((r) => r.epochs.map((e) => e.learningRate)), [[0.2, 0.1], [0.2, 0.1]]);
+  for (let i = 0; i < 2; i++) assert.ok(Math.abs(results[0].epochs[i].testLoss - results[1].epochs[i].testLoss) < 1e-5);
+});
+
+test('a schedule whose rate goes negative or non-finite stops training at that step with a clear error (ours and built-ins)', () => {
+  for (const bad of [-0.1, Number.NaN, Infinity]) {
+    // A hand-made schedule: a function with a valid-looking config that lies about what it returns.
+    const handMade = Object.assign((t: number) => (t < 3 ? 0.1 : bad), { config: { kind: 'constant' as const, learningRate: 0.1 } });
+    for (const optimizer of [createOptimizer('sgd', { learningRate: handMade }), createBuiltinOptimizer('sgd', { learningRate: handMade })]) {
+      const model = createModel('mlp-128-64', { seed: 7 });
+      try {
+        assert.throws(() => train({ model, optimizer, data: DATA, epochs: 1, batchSize: 30, seed: 0 }),
+          new RegExp(`Learning-rate schedule "constant" returned ${String(bad)} at step 3: a learning rate must be a finite number ≥ 0`));
+        assert.equal(optimizer.iterations, 3, 'the three good updates ran, the bad one did not');
+      } finally {
+        model.dispose();
+        optimizer.dispose();
+      }
+    }
   }
 });
 

@@ -4,9 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadKarateLinkSplit, type KarateLinkSplit } from '../data/karate';
 import { loadMnist } from '../data/mnist';
 import { createModel } from '../models';
-import {
-  createBuiltinOptimizer, createOptimizer, getOptimizerInfo, resolveHyperparams, scheduleFromConfig,
-} from '../optimizers';
+import { createBuiltinOptimizer, createOptimizer, hyperparamsOf, serializeHyperparams } from '../optimizers';
 import { resolveBatchSize } from '../training/batches';
 import { karateTrainingData, mnistTrainingData } from '../training/datasets';
 import { train } from '../training/loop';
@@ -46,19 +44,15 @@ export function loadRunData(config: DataConfig): Promise<LoadedData> {
   return entry;
 }
 
-/** Hyperparameters with the optimizer's defaults filled in (a schedule is recorded by its initial rate). */
-export function resolvedHyperparams(config: Pick<RunConfig, 'optimizer' | 'hyperparams'>): Record<string, number> {
-  const r = resolveHyperparams(`Optimizer "${config.optimizer}"`, getOptimizerInfo(config.optimizer).defaults, config.hyperparams);
-  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? v : Number.NaN]));
-}
-
-function buildOptimizer(config: RunConfig): { optimizer: tf.Optimizer; loopSchedule?: ReturnType<typeof scheduleFromConfig> } {
-  const schedule = config.schedule ? scheduleFromConfig(config.schedule) : undefined;
-  if (config.implementation === 'ours') {
-    return { optimizer: createOptimizer(config.optimizer, schedule ? { ...config.hyperparams, learningRate: schedule } : config.hyperparams) };
-  }
-  // Built-ins take a constant rate; the loop applies the schedule to them step by step.
-  return { optimizer: createBuiltinOptimizer(config.optimizer, config.hyperparams), loopSchedule: schedule };
+/**
+ * The run's optimizer, ours or the tfjs built-in, from `config.hyperparams` as they are (a schedule's
+ * config included): the optimizer validates them and fills in defaults, once. A schedule is applied
+ * the same way to both: ours evaluate it themselves, the loop sets a built-in's rate before each update.
+ */
+function buildOptimizer(config: RunConfig): tf.Optimizer {
+  return config.implementation === 'ours'
+    ? createOptimizer(config.optimizer, config.hyperparams)
+    : createBuiltinOptimizer(config.optimizer, config.hyperparams);
 }
 
 /** Run one config to completion. Never throws for a failing run: the outcome says 'error'. */
@@ -68,15 +62,15 @@ export async function executeRun(config: RunConfig, progress?: ProgressSink): Pr
   let model: ReturnType<typeof createModel> | undefined;
   let optimizer: tf.Optimizer | undefined;
   try {
-    const hp = resolvedHyperparams(config);
+    optimizer = buildOptimizer(config); // first: a bad hyperparameter fails before any data is loaded
+    // What the optimizer really uses, as JSON: defaults filled in, a schedule as its full config.
+    const hp = serializeHyperparams(hyperparamsOf(optimizer)!);
     const { data, karate } = await loadRunData(config.data);
     model = createModel(config.model, { seed: config.seed, graph: karate });
     const expectedTask = model.task === 'classification' ? 'multiclass' : 'binary';
     if (expectedTask !== data.task) {
       throw new Error(`Model "${config.model}" does ${model.task} but dataset "${config.data.dataset}" is a ${data.task} task.`);
     }
-    const built = buildOptimizer(config);
-    optimizer = built.optimizer;
     const stepsPerEpoch = Math.ceil(data.train.count / resolveBatchSize(config.batchSize, data.train.count));
     const traceEvery = config.tracePoints ? Math.max(1, Math.ceil((stepsPerEpoch * config.epochs) / config.tracePoints)) : 0;
     const result = train({
@@ -84,7 +78,6 @@ export async function executeRun(config: RunConfig, progress?: ProgressSink): Pr
       epochs: config.epochs,
       batchSize: config.batchSize,
       seed: config.seed,
-      schedule: built.loopSchedule,
       traceEvery,
       evaluateTrain: config.evaluateTrain,
       progress,

@@ -5,6 +5,7 @@ export { planRuns, parseProfile, validateSpec, estimateSeconds, seriesLabel } fr
 export { runExperiments, defaultJobs, defaultProfile, type RunnerOptions, type RunSummary, type RunnerEvent, type PlannedRun } from './runner';
 export { getResults, getCachedResults, curves, summarize, meanInterval, bySeries, collapsedToChance, type Interval, type SeriesCurve, type SeriesSummary, type MetricSelector, type GetResultsOptions } from './api';
 export { executeRun, type RunOutcome } from './execute';
+export { planHyperparams, runUpdates, type SpecHyperparams, type ScheduleTemplate, type RunFraction } from './spec-hyperparams';
 export { runHash, runSources, canonicalJson } from './fingerprint';
 export { defaultResultsDir, recordPath, readRecord } from './cache';
 export { runnerDisplay, formatRunResult, formatDuration } from './display';

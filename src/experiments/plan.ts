@@ -2,6 +2,7 @@
 // estimate from measured throughput on this machine.
 import { MODEL_NAMES } from '../models';
 import { isOptimizerName } from '../optimizers/registry';
+import { planHyperparams } from './spec-hyperparams';
 import { PROFILE_NAMES, type ExperimentSpec, type ProfileName, type RunConfig, type SeriesSpec } from './types';
 
 export function parseProfile(name: string): ProfileName {
@@ -35,13 +36,12 @@ function runOf(spec: ExperimentSpec, s: SeriesSpec, profile: ProfileName, seed: 
     model: s.model,
     optimizer: s.optimizer,
     implementation: s.implementation ?? 'ours',
-    hyperparams: { ...s.hyperparams },
+    hyperparams: planHyperparams(s.hyperparams, { data: p.data, batchSize: s.batchSize, epochs: p.epochs }),
     batchSize: s.batchSize,
     epochs: p.epochs,
     seed,
     data: { ...p.data },
   };
-  if (s.schedule) config.schedule = { ...s.schedule };
   if (s.tracePoints) config.tracePoints = s.tracePoints;
   if (s.evaluateTrain) config.evaluateTrain = true;
   return config;

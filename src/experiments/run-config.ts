@@ -3,6 +3,7 @@
 // in another order; a different experiment or series name) normalise to the same value, so they hash
 // to the same record and are trained once.
 import { getOptimizerInfo } from '../optimizers/registry';
+import { canonicalLearningRate, type ScheduleInput } from '../optimizers/schedules';
 import type { RunConfig } from './types';
 
 /** What a run computes, without the names an experiment gives it. */
@@ -16,6 +17,13 @@ export type RunIdentity = Omit<RunConfig, 'experiment' | 'series'>;
 export function normalizeRunConfig(config: RunConfig): RunIdentity {
   const { experiment: _e, series: _s, tracePoints, evaluateTrain, hyperparams, ...rest } = config;
   const given = Object.fromEntries(Object.entries(hyperparams ?? {}).filter(([, v]) => v !== undefined));
+  if (given.learningRate !== undefined && typeof given.learningRate === 'object') {
+    // A schedule's config in its one spelling (defaults filled, fixed field order; a constant is its
+    // number). An invalid one is left as written: executing it reports the error.
+    try {
+      given.learningRate = canonicalLearningRate(given.learningRate as ScheduleInput);
+    } catch { /* see above */ }
+  }
   const identity: RunIdentity = { ...rest, hyperparams: { ...getOptimizerInfo(config.optimizer).defaults, ...given } };
   if (tracePoints) identity.tracePoints = tracePoints;
   if (evaluateTrain) identity.evaluateTrain = true;

@@ -2,7 +2,8 @@
 // runs; a run's config is plain JSON, hashed to name its cached record.
 import type { BackendInfo } from '../backend';
 import type { ModelName } from '../models';
-import type { OptimizerName, ScheduleConfig, SeedId } from '../optimizers';
+import type { OptimizerName, ScheduleConfig, SeedId, SerializedHyperparams } from '../optimizers';
+import type { SpecHyperparams } from './spec-hyperparams';
 import type { Divergence, EpochMetrics, LossTracePoint, RunStatus } from '../training/types';
 
 export const PROFILE_NAMES = ['smoke', 'default', 'full'] as const;
@@ -11,8 +12,11 @@ export type ProfileName = (typeof PROFILE_NAMES)[number];
 /** 'ours' = createOptimizer (src/optimizers), 'tfjs' = the tf.train.* built-in. */
 export type Implementation = 'ours' | 'tfjs';
 
-/** Constant hyperparameters (schedules go in `schedule`, so a config stays plain JSON). */
-export type NumericHyperparams = Partial<Record<'learningRate' | 'momentum' | 'rho' | 'beta1' | 'beta2' | 'epsilon' | 'weightDecay' | 'initialAccumulatorValue', number>>;
+/**
+ * A run's hyperparameters, plain JSON: numbers, and learningRate either a number or a schedule's
+ * canonical config (`{ kind: 'cosine', … }`, every field present), so the hash covers the schedule.
+ */
+export type RunHyperparams = SerializedHyperparams;
 
 export type DataConfig =
   /** MNIST; train/test are stratified subset sizes (60000/10000 = the full sets, unsubsampled). */
@@ -28,8 +32,7 @@ export interface RunConfig {
   model: ModelName;
   optimizer: OptimizerName;
   implementation: Implementation;
-  hyperparams: NumericHyperparams;
-  schedule?: ScheduleConfig;
+  hyperparams: RunHyperparams;
   batchSize: number | 'full';
   epochs: number;
   /** Seeds the model's initialisation, dropout and the per-epoch shuffles. */
@@ -48,8 +51,8 @@ export interface SeriesSpec {
   model: ModelName;
   optimizer: OptimizerName;
   implementation?: Implementation;
-  hyperparams: NumericHyperparams;
-  schedule?: ScheduleConfig;
+  /** As a run's, except that a schedule's step counts may be fractions of the run (`{ ofRun: 0.05 }`). */
+  hyperparams: SpecHyperparams;
   batchSize: number | 'full';
   /** Which panel/sweep of the experiment the series belongs to (e.g. 'learning rate'). */
   group?: string;
@@ -106,8 +109,8 @@ export interface RunRecord {
   /** Profile that first produced the record (the result depends on the config, not the profile name). */
   profile: ProfileName;
   config: RunConfig;
-  /** Hyperparameters after the optimizer's defaults were filled in. */
-  resolvedHyperparams: Record<string, number>;
+  /** Hyperparameters after the optimizer's defaults were filled in (a schedule as its config). */
+  resolvedHyperparams: Record<string, number | ScheduleConfig>;
   status: RunStatus;
   error?: string;
   divergence?: Divergence;

@@ -71,13 +71,14 @@ export function assumptionsMarkdown(spec: ExperimentSpec): string {
 }
 
 /**
- * The setting a series trains one optimizer with (model, batch size, hyperparameters, schedule),
- * as a key: the same for ours and the tfjs built-in of one row, different for GD vs SGD vs mini-batch
- * GD or for two learning rates. Spec series and run configs give the same key.
+ * The setting a series trains one optimizer with (model, batch size, hyperparameters, a schedule
+ * included), as a key: the same for ours and the tfjs built-in of one row, different for GD vs SGD vs
+ * mini-batch GD or for two learning rates. Spec series and run configs give the same key, except for
+ * a schedule whose spec gives step counts as run fractions (the run has them in updates).
  */
-export function settingKey(s: Pick<SeriesSpec, 'model' | 'hyperparams' | 'batchSize' | 'schedule'>): string {
+export function settingKey(s: Pick<SeriesSpec, 'model' | 'hyperparams' | 'batchSize'>): string {
   const hp = Object.entries(s.hyperparams).sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify([s.model, s.batchSize, hp, s.schedule ?? null]);
+  return JSON.stringify([s.model, s.batchSize, hp]);
 }
 
 /** How a chart styles a series of runs: from the record's optimizer, implementation and setting, never its label. */

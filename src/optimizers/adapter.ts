@@ -2,8 +2,8 @@
 // stably named state variables, the step counter, learning-rate schedules, cached coefficient scalars,
 // getWeights/setWeights, getConfig/fromConfig and serialization registration. Rules hold only math.
 import * as tf from '@tensorflow/tfjs';
-import { resolveHyperparams, type ResolvedHyperparams } from './hyperparams';
-import { isSchedule, scheduleFromConfig, type ScheduleConfig } from './schedules';
+import { resolveHyperparams, serializeHyperparams, type ResolvedHyperparams } from './hyperparams';
+import { isSchedule, learningRateAt } from './schedules';
 import type {
   AnyRule, HyperparameterKey, Hyperparams, OptimizerDefinition, OptimizerName, StateTensors,
 } from './types';
@@ -43,10 +43,10 @@ export abstract class RuleOptimizer extends tf.Optimizer {
     this.hyperparams = Object.freeze(resolveHyperparams(`Optimizer "${definition.info.name}"`, definition.info.defaults, hp));
   }
 
-  /** Learning rate used by the next update (evaluates a schedule at the step counter). */
+  /** Learning rate used by the next update (evaluates a schedule at the step counter, checking its output). */
   get currentLearningRate(): number {
     const lr = this.hyperparams.learningRate;
-    return isSchedule(lr) ? lr(this.iterations) : lr;
+    return isSchedule(lr) ? learningRateAt(lr, this.iterations) : lr;
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
@@ -168,12 +168,9 @@ export abstract class RuleOptimizer extends tf.Optimizer {
     this.unclaimed = [...incoming.keys()];
   }
 
+  /** The hyperparameters as JSON: a schedule as its config, which the constructor accepts back. */
   override getConfig(): tf.serialization.ConfigDict {
-    const lr = this.hyperparams.learningRate;
-    return {
-      ...(this.hyperparams as Record<string, number>),
-      learningRate: isSchedule(lr) ? ({ ...lr.config } as tf.serialization.ConfigDict) : lr,
-    };
+    return serializeHyperparams(this.hyperparams) as unknown as tf.serialization.ConfigDict;
   }
 
   static override fromConfig<T extends tf.serialization.Serializable>(
@@ -181,11 +178,7 @@ export abstract class RuleOptimizer extends tf.Optimizer {
   ): T {
     // tf.layers' deserializer adds `customObjects` to every config it passes on; it is not a hyperparameter.
     const { customObjects: _ignored, ...hp } = config;
-    const lr = hp.learningRate;
-    if (lr !== null && typeof lr === 'object' && !Array.isArray(lr)) {
-      return new cls({ ...hp, learningRate: scheduleFromConfig(lr as unknown as ScheduleConfig) });
-    }
-    return new cls(hp);
+    return new cls(hp); // a schedule's config is a valid learningRate
   }
 
   private disposeSlots(): void {

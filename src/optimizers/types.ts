@@ -1,7 +1,7 @@
 // Shared vocabulary of the optimizer library: names, hyperparameters, the rule contract and the
 // metadata every optimizer file exports next to its rule.
 import type * as tf from '@tensorflow/tfjs';
-import type { LearningRateSchedule } from './schedules';
+import type { LearningRateSchedule, ScheduleInput } from './schedules';
 
 export const OPTIMIZER_NAMES = [
   'sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adadelta',
@@ -14,9 +14,12 @@ export const HYPERPARAMETER_KEYS = [
 ] as const;
 export type HyperparameterKey = (typeof HYPERPARAMETER_KEYS)[number];
 
-/** What a caller may pass: any subset of the optimizer's keys; learningRate may be a schedule. */
+/**
+ * What a caller may pass: any subset of the optimizer's keys. learningRate may be a schedule: in memory
+ * (`cosineDecay({...})`) or as its JSON config (`{ kind: 'cosine', ... }`, what run configs carry).
+ */
 export interface Hyperparams {
-  learningRate?: number | LearningRateSchedule;
+  learningRate?: number | LearningRateSchedule | ScheduleInput;
   momentum?: number;
   rho?: number;
   beta1?: number;

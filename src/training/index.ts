@@ -5,5 +5,5 @@ export { evaluate, DEFAULT_EVAL_BATCH_SIZE } from './evaluate';
 export { EpochBatches, evalBatches, resolveBatchSize } from './batches';
 export { taskFor, MULTICLASS_TASK, BINARY_TASK } from './tasks';
 export { mnistTrainingData, karateTrainingData } from './datasets';
-export { applySchedule, currentLearningRate } from './learning-rate';
+export { prepareUpdate, currentLearningRate } from './learning-rate';
 export { consoleProgress, formatEpoch, isInteractive, progressBar } from './progress';

@@ -1,7 +1,11 @@
-// Reading and setting the learning rate of any tf.Optimizer, so one loop can schedule both our
-// optimizers and tfjs's built-ins. Schedules themselves live in src/optimizers/schedules.ts.
+// The learning rate of the next update, for any optimizer the loop trains with. A schedule travels in
+// the optimizer's own hyperparameters (`learningRate`) for both kinds: ours evaluate it themselves at
+// their step counter (src/optimizers/adapter.ts); tfjs's built-ins cannot hold one, so before each
+// update the loop sets the built-in's rate to the schedule's value at the built-in's step counter.
+// Either way the value is checked (learningRateAt): a bad schedule fails at the step it goes bad.
 import type * as tf from '@tensorflow/tfjs';
-import type { LearningRateSchedule } from '../optimizers/schedules';
+import { hyperparamsOf } from '../optimizers/builtin';
+import { isSchedule, learningRateAt } from '../optimizers/schedules';
 
 /** Our optimizers (src/optimizers/adapter RuleOptimizer) expose the rate of their next update. */
 interface SelfScheduling {
@@ -17,28 +21,33 @@ function isSelfScheduling(opt: tf.Optimizer): opt is tf.Optimizer & SelfScheduli
   return typeof (opt as Partial<SelfScheduling>).currentLearningRate === 'number';
 }
 
+/** The schedule a built-in was created with (createBuiltinOptimizer), if any. */
+function builtinSchedule(opt: tf.Optimizer) {
+  const lr = hyperparamsOf(opt)?.learningRate;
+  return isSchedule(lr) ? lr : undefined;
+}
+
 /** The learning rate the optimizer's next update uses; NaN for an optimizer that does not expose one. */
 export function currentLearningRate(opt: tf.Optimizer): number {
   if (isSelfScheduling(opt)) return opt.currentLearningRate;
+  const schedule = builtinSchedule(opt);
+  if (schedule) return learningRateAt(schedule, opt.iterations);
   const lr = (opt as unknown as BuiltinLike).learningRate;
   return typeof lr === 'number' ? lr : Number.NaN;
 }
 
 /**
- * Apply `schedule` (evaluated at `updatesApplied`, as our adapter does) to a tfjs built-in optimizer.
- * Our own optimizers take the schedule itself as `learningRate` and apply it internally; giving
- * one to the loop as well would schedule twice, so that is an error.
+ * Call before each update: a scheduled built-in gets the rate for its next update (our optimizers
+ * need nothing). Returns the rate that update uses (NaN if the optimizer does not expose one).
  */
-export function applySchedule(opt: tf.Optimizer, schedule: LearningRateSchedule, updatesApplied: number): void {
-  if (isSelfScheduling(opt)) {
-    throw new Error(
-      'This optimizer schedules its own learning rate: pass the schedule as `learningRate` to createOptimizer ' +
-      'instead of as the training loop\'s `schedule` (which is for tfjs built-in optimizers).',
-    );
-  }
-  const lr = schedule(updatesApplied);
+export function prepareUpdate(opt: tf.Optimizer): number {
+  if (isSelfScheduling(opt)) return opt.currentLearningRate;
+  const schedule = builtinSchedule(opt);
+  if (!schedule) return currentLearningRate(opt);
+  const lr = learningRateAt(schedule, opt.iterations);
   const o = opt as unknown as BuiltinLike;
   if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
   else if (typeof o.learningRate === 'number') o.learningRate = lr;
   else throw new Error(`Cannot set the learning rate of optimizer ${opt.getClassName()}: it has neither setLearningRate() nor a learningRate field.`);
+  return lr;
 }

@@ -1,5 +1,6 @@
 // THE training loop: every model, optimizer and batch setting goes through `train`. Full-batch GD
-// and single-example SGD are batch sizes; learning-rate schedules are applied per step; a
+// and single-example SGD are batch sizes; a learning-rate schedule (in the optimizer's learningRate) is
+// applied per step, to built-ins too (./learning-rate); a
 // non-finite or exploding loss ends the run as a 'diverged' result, not an exception.
 //
 // Hot path, per step: two tensor uploads from subarrays of the epoch's pre-shuffled buffers, one
@@ -8,8 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { EpochBatches, checkSplit, type Batch } from './batches';
 import { DEFAULT_EVAL_BATCH_SIZE, evaluate } from './evaluate';
-import type { LearningRateSchedule } from '../optimizers/schedules';
-import { applySchedule, currentLearningRate } from './learning-rate';
+import { prepareUpdate } from './learning-rate';
 import { consoleProgress } from './progress';
 import { taskFor } from './tasks';
 import type {
@@ -30,11 +30,6 @@ export interface TrainOptions {
   seed: number;
   /** Loss and metrics; default: the standard one for `data.task` (see ./tasks). */
   task?: Task;
-  /**
-   * Learning rate per update for a tfjs built-in optimizer (set before each step). Our own
-   * optimizers take the schedule as their `learningRate` instead (see ./learning-rate).
-   */
-  schedule?: LearningRateSchedule;
   /** Read the accumulated loss back every k steps (divergence is detected within k steps). Default 1. */
   lossReadEvery?: number;
   /** Record the mean training loss every k steps (rounded up to a read point); 0 = no trace. Default 0. */
@@ -152,8 +147,7 @@ export function train(opts: TrainOptions): TrainResult {
       let pendingSteps = 0;
       for (let i = 0; i < stepsPerEpoch; i++) {
         step++;
-        if (opts.schedule) applySchedule(optimizer, opts.schedule, step - 1);
-        lastLearningRate = currentLearningRate(optimizer); // the rate this step uses
+        lastLearningRate = prepareUpdate(optimizer); // the rate this step uses (set now for a scheduled built-in)
         const batch = batches.batch(i);
         const stats = batch.size > micro
           ? stepOnMicroBatches(model, optimizer, task, batch, micro)

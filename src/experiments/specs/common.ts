@@ -1,5 +1,5 @@
 // Building blocks shared by the experiment specs.
-import type { DataConfig, NumericHyperparams, ProfileSettings } from '../types';
+import type { DataConfig, RunHyperparams, ProfileSettings } from '../types';
 
 /** MNIST, stratified subsets drawn with subset seed 0: every series and seed sees the same examples. */
 export function mnist(train: number, test: number): DataConfig {
@@ -33,14 +33,14 @@ export const KERAS_DEFAULTS = {
   rmsprop: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7 },
   adagrad: { learningRate: 0.001, initialAccumulatorValue: 0.1, epsilon: 1e-7 },
   adadelta: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 },
-} as const satisfies Record<string, NumericHyperparams>;
+} as const satisfies Record<string, RunHyperparams>;
 
 /** torch.optim defaults that seed 004's printed configs show (eps 1e-8 for Adam and RMSprop, RMSprop alpha 0.99). */
 export const TORCH_DEFAULTS = {
   adam: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
   rmsprop: { rho: 0.99, momentum: 0, epsilon: 1e-8 },
   adadelta: { learningRate: 1.0, epsilon: 1e-6 },
-} as const satisfies Record<string, NumericHyperparams>;
+} as const satisfies Record<string, RunHyperparams>;
 
 /** A short label for a number in a series id: 0.0005 → "5e-4", 0.01 → "0.01". */
 export function num(x: number): string {

@@ -2,6 +2,7 @@
 import type { ExperimentSpec } from '../types';
 import { lrSensitivityKarate, lrSensitivityMlp, oursVsTfjs } from './beyond';
 import { seed000 } from './seed000';
+import { lrSchedulesMlp, seed000Decay } from './schedules';
 import { seed001 } from './seed001';
 import { seed003Karate, seed003KarateConv1d, seed003Mnist } from './seed003';
 import {
@@ -24,6 +25,8 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
   lrSensitivityMlp,
   lrSensitivityKarate,
   oursVsTfjs,
+  lrSchedulesMlp,
+  seed000Decay,
 ];
 
 export const EXPERIMENT_IDS: readonly string[] = EXPERIMENTS.map((e) => e.id);
