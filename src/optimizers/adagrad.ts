@@ -57,10 +57,11 @@ G_t &= G_{t-1} + g_t^2, \qquad G_0 = \text{initialAccumulatorValue} \\
   ],
   tfjs: {
     builtin: 'tf.train.adagrad(learningRate, initialAccumulatorValue)',
+    create: (hp) => tf.train.adagrad(hp.learningRate, hp.initialAccumulatorValue),
     differences: [
-      'initialAccumulatorValue defaults to 0.1 in tfjs, 0 in torch (createBuiltinOptimizer passes ours).',
-      'ε is not configurable: the backend epsilon (1e-7 in float32) is added inside the square root, η·g/√(G+1e-7), where torch uses η·g/(√G + ε).',
-      'No weight decay and no lr_decay in the built-in.',
+      { subject: 'defaults', acts: 'builtin-default', text: 'initialAccumulatorValue defaults to 0.1 in tfjs, 0 in torch (createBuiltinOptimizer passes ours).' },
+      { subject: 'epsilon', acts: 'always', text: 'ε is not configurable: the backend epsilon (1e-7 in float32) is added inside the square root, η·g/√(G+1e-7), where torch uses η·g/(√G + ε).' },
+      { subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay and no lr_decay in the built-in.' },
     ],
   },
   sourceFile: 'src/optimizers/adagrad.ts',

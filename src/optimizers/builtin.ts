@@ -1,14 +1,15 @@
 // The tfjs built-in optimizer matching one of ours, configured with the same (validated) hyperparameters,
-// so the two can be compared step for step. Differences of convention are listed in each optimizer's
-// metadata (`info.tfjs.differences`) and tested in test/optimizers.tfjs.test.ts.
-import * as tf from '@tensorflow/tfjs';
+// so the two can be compared step for step. Each optimizer's registry entry says whether tfjs has a
+// built-in (`info.tfjs`), how to create it, and how it differs (`info.tfjs.differences`, tested in
+// test/optimizers.tfjs.test.ts).
+import type * as tf from '@tensorflow/tfjs';
 import { resolveHyperparams } from './hyperparams';
-import { assertOptimizerName, getOptimizerInfo } from './registry';
+import { OPTIMIZER_REGISTRY, assertOptimizerName, getOptimizerInfo } from './registry';
 import { isSchedule } from './schedules';
-import type { Hyperparams, OptimizerName } from './types';
+import { OPTIMIZER_NAMES, type HyperparameterKey, type Hyperparams, type OptimizerName, type StepHyperparams } from './types';
 
-export const BUILTIN_OPTIMIZER_NAMES = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adadelta', 'adam', 'adamax'] as const;
-export type BuiltinOptimizerName = (typeof BUILTIN_OPTIMIZER_NAMES)[number];
+/** The optimizers tfjs has a built-in for (registry order): those whose entry has `tfjs` notes. */
+export const BUILTIN_OPTIMIZER_NAMES: readonly OptimizerName[] = OPTIMIZER_NAMES.filter((name) => OPTIMIZER_REGISTRY[name].tfjs !== null);
 
 /**
  * tf.train.* for `name`, with our defaults (torch's) unless overridden: ε is always passed explicitly, so
@@ -17,26 +18,17 @@ export type BuiltinOptimizerName = (typeof BUILTIN_OPTIMIZER_NAMES)[number];
  */
 export function createBuiltinOptimizer(name: OptimizerName, hp?: Hyperparams): tf.Optimizer {
   assertOptimizerName(name);
-  if (!(BUILTIN_OPTIMIZER_NAMES as readonly string[]).includes(name)) {
+  const info = getOptimizerInfo(name);
+  if (!info.tfjs) {
     throw new Error(`tfjs has no built-in "${name}" optimizer. Built-ins exist for: ${BUILTIN_OPTIMIZER_NAMES.join(', ')}; use createOptimizer("${name}") instead.`);
   }
-  const r = resolveHyperparams(`Built-in optimizer "${name}"`, getOptimizerInfo(name).defaults, hp);
+  const r = resolveHyperparams(`Built-in optimizer "${name}"`, info.defaults, hp);
   if (isSchedule(r.learningRate)) {
     throw new Error(`Built-in optimizer "${name}": tfjs built-ins take a constant learningRate, not a schedule; use createOptimizer("${name}") for schedules.`);
   }
   if ((r.weightDecay ?? 0) !== 0) {
     throw new Error(`Built-in optimizer "${name}": tfjs built-ins have no weightDecay; set it to 0 or use createOptimizer("${name}").`);
   }
-  const lr = r.learningRate;
-  const num = (key: keyof typeof r): number => r[key] as number;
-  switch (name as BuiltinOptimizerName) {
-    case 'sgd': return tf.train.sgd(lr);
-    case 'momentum': return tf.train.momentum(lr, num('momentum'), false);
-    case 'nesterov': return tf.train.momentum(lr, num('momentum'), true);
-    case 'adagrad': return tf.train.adagrad(lr, num('initialAccumulatorValue'));
-    case 'rmsprop': return tf.train.rmsprop(lr, num('rho'), num('momentum'), num('epsilon'), false);
-    case 'adadelta': return tf.train.adadelta(lr, num('rho'), num('epsilon'));
-    case 'adam': return tf.train.adam(lr, num('beta1'), num('beta2'), num('epsilon'));
-    case 'adamax': return tf.train.adamax(lr, num('beta1'), num('beta2'), num('epsilon'), 0);
-  }
+  // Only this optimizer's keys are present, all numbers: the learning rate was checked just above.
+  return info.tfjs.create(r as StepHyperparams<HyperparameterKey>);
 }

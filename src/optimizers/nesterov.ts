@@ -51,6 +51,10 @@ b_t &= \mu\, b_{t-1} + g_t \\
       whyTorch: 'As above.',
     },
   ],
-  tfjs: { builtin: 'tf.train.momentum(learningRate, momentum, true)', differences: ['No weight decay in the built-in. Otherwise the same rule (tfjs also writes Nesterov as torch does).'] },
+  tfjs: {
+    builtin: 'tf.train.momentum(learningRate, momentum, true)',
+    create: (hp) => tf.train.momentum(hp.learningRate, hp.momentum, true),
+    differences: [{ subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay in the built-in. Otherwise the same rule (tfjs also writes Nesterov as torch does).' }],
+  },
   sourceFile: 'src/optimizers/nesterov.ts',
 };

@@ -44,7 +44,11 @@ ${L2_LATEX} \\
       whyTorch: 'torch.optim.SGD is one optimizer; the batch size belongs to the data loader.',
     },
   ],
-  tfjs: { builtin: 'tf.train.sgd(learningRate)', differences: ['No weight decay in the built-in.'] },
+  tfjs: {
+    builtin: 'tf.train.sgd(learningRate)',
+    create: (hp) => tf.train.sgd(hp.learningRate),
+    differences: [{ subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay in the built-in.' }],
+  },
   sourceFile: 'src/optimizers/sgd.ts',
   notes: [
     'Gradient descent (whole training set per step), stochastic GD (one example) and mini-batch GD (a batch) are all this optimizer: choose the batch size in the training loop.',
