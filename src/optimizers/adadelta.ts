@@ -67,5 +67,6 @@ u_t &= \rho\, u_{t-1} + (1-\rho)\, \Delta_t^2 \\
       { subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay in the built-in.' },
     ],
   },
+  stepByStep: { hp: { learningRate: 1 }, note: 'Here η = 1 (torch\'s default). The steps start tiny (√ε/√v) and grow as the RMS of updates u accumulates: AdaDelta is slow to get going, as seed 001’s table shows on MNIST.' },
   sourceFile: 'src/optimizers/adadelta.ts',
 };

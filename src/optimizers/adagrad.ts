@@ -64,5 +64,6 @@ G_t &= G_{t-1} + g_t^2, \qquad G_0 = \text{initialAccumulatorValue} \\
       { subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay and no lr_decay in the built-in.' },
     ],
   },
+  stepByStep: { note: 'The first step moves both coordinates by almost exactly η, whatever their gradient: dividing by √G normalises the scale. Later steps shrink as G grows.' },
   sourceFile: 'src/optimizers/adagrad.ts',
 };

@@ -81,5 +81,6 @@ ${ADAM_MOMENTS_LATEX} \\
       { subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay in the built-in.' },
     ],
   },
+  stepByStep: { note: 'Both coordinates move by the same 0.1 in the first step although their gradients differ 10×: after bias correction m̂/√v̂ = g/|g| = ±1 at t = 1. Adam’s step size is set by η, not by the gradient’s scale.' },
   sourceFile: 'src/optimizers/adam.ts',
 };

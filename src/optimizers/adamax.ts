@@ -50,6 +50,7 @@ u_t &= \max(\beta_2\, u_{t-1},\ |g_t| + \epsilon) \\
       { subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay in the built-in.' },
     ],
   },
+  stepByStep: { note: 'u is the largest |g| seen per coordinate, decayed by β₂ for every step since (here the first gradient, times 0.999 per step), so again the first step is η for both coordinates.' },
   sourceFile: 'src/optimizers/adamax.ts',
   notes: ['No seed covers Adamax.'],
 };

@@ -83,5 +83,6 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
       { subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay in the built-in.' },
     ],
   },
+  stepByStep: { hp: { learningRate: 0.01 }, note: 'Here η = 0.01 (its default). With ρ = 0.99 the first v is only 1% of g², so the first step is η/√0.01 = 10η = 0.1 for both coordinates: RMSprop has no bias correction, which is why its first steps are large (Adam fixes this). The steps then shrink as v fills up.' },
   sourceFile: 'src/optimizers/rmsprop.ts',
 };

@@ -135,6 +135,12 @@ export interface OptimizerInfo {
   seedNotes: SeedNote[];
   /** null when tfjs has no built-in for this optimizer. */
   tfjs: TfjsNotes | null;
+  /**
+   * What a reader should see in the step-by-step table (notebook-support/step-by-step.ts) on its default
+   * problem, and the hyperparameters it is shown with (the learning rate defaults to 0.1). The notebooks
+   * print `note`; test/optimizers.step-claims.test.ts checks it against the steps the rule takes.
+   */
+  stepByStep: { hp?: Hyperparams; note: string };
   /** The rule's source file, relative to the repository root (notebooks show it). */
   sourceFile: string;
   /** Anything else a reader should know (e.g. SGD covers GD and mini-batch GD). */
