@@ -9,6 +9,7 @@ import { meanInterval, summarize, type Interval, type SeriesSummary } from '../e
 import { getOptimizerInfo } from '../optimizers/registry';
 import type { OptimizerName, TfjsDifference } from '../optimizers/types';
 import type { ExperimentData } from './experiment-views';
+import { formatInterval } from './intervals';
 
 /**
  * The registry's differences between our rule and the tfjs built-in that remain when both get the same
@@ -74,12 +75,6 @@ export function implementationRows(data: ExperimentData): ImplementationRow[] {
   });
 }
 
-function pm(s: Interval, scale: number, decimals = 2): string {
-  if (!Number.isFinite(s.mean)) return '—';
-  const v = (s.mean * scale).toFixed(decimals);
-  return s.n > 1 ? `${v} ± ${(((s.upper - s.lower) / 2) * scale).toFixed(decimals)}` : v;
-}
-
 /** The table: per optimizer, ours and the built-in (± half-width of the 95% interval), the paired difference, and the verdict. */
 export function implementationTable(data: ExperimentData, rows = implementationRows(data)): Table {
   const seeds = new Set(data.records.map((r) => r.config.seed)).size;
@@ -87,7 +82,7 @@ export function implementationTable(data: ExperimentData, rows = implementationR
   return table({
     caption: 'Our optimizers vs the tfjs built-ins: final test accuracy (%) and the difference, paired by seed',
     columns: ['optimizer', 'ours', 'tfjs built-in', 'ours − built-in (pp)', 'explained by a documented difference?'],
-    rows: rows.map((r) => [r.displayName, pm(r.ours, 100), pm(r.builtin, 100), pm(r.difference, 1), r.verdict]),
+    rows: rows.map((r) => [r.displayName, formatInterval(r.ours, 100), formatInterval(r.builtin, 100), formatInterval(r.difference), r.verdict]),
     notes: [
       `${seeds} seed(s)${seeds > 1 ? '; ± = half-width of the 95% interval across seeds; a gap is "beyond noise" when the paired interval excludes 0' : ''}. Same model, data, seeds and hyperparameters for both.`,
       'Documented differences that still act at these hyperparameters (registry, info.tfjs.differences; weight decay and defaults are neutralised because both get the same explicit values):',

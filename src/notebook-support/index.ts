@@ -8,3 +8,4 @@ export * from './experiment-views';
 export * from './seed-comparisons';
 export * from './implementation-comparison';
 export * from './choose';
+export * from './intervals';
