@@ -224,8 +224,8 @@ describe('experiment views', () => {
     const data = { spec, profile: 'smoke' as const, records };
     const [line] = sweepSeries(data, 'learningRate', 'testAuc');
     const aucAt = new Map(spec.series.map((s, i) => [s.params!.learningRate, 0.1 * (i + 1)]));
-    assert.deepEqual(line.mean, [...line.x].map((lr) => aucAt.get(lr)));
-    assert.deepEqual([...line.x], [...aucAt.keys()].sort((a, b) => (a as number) - (b as number)));
+    assert.deepEqual(line.mean, Array.from(line.x).map((lr) => aucAt.get(lr)));
+    assert.deepEqual(Array.from(line.x), [...aucAt.keys()].sort((a, b) => (a as number) - (b as number)));
     const fig = lineChart({ title: 't', xTitle: 'lr', yTitle: 'auc', series: [line], logX: true });
     assert.equal((fig.layout.xaxis as Record<string, unknown>).type, 'log');
     assert.notEqual((lineChart({ title: 't', xTitle: 'lr', yTitle: 'auc', series: [line] }).layout.xaxis as Record<string, unknown>).type, 'log');
