@@ -6,7 +6,9 @@ import * as path from 'node:path';
 import { readRecord, removeOrphanTempFiles, writeRecordAtomic } from '../src/experiments/cache';
 import { assertCompiledCodeIsCurrent, canonicalJson, runHash, runSources, sourceClosure } from '../src/experiments/fingerprint';
 import { curves, summarize, usableEpoch } from '../src/experiments/api';
-import { distIsStale } from '../src/build-dist';
+import { spawnSync } from 'node:child_process';
+import { buildDist, distIsStale } from '../src/build-dist';
+import { projectRoot } from '../src/project-root';
 import type { RunConfig, RunRecord } from '../src/experiments';
 
 const BACKEND = { name: 'wasm' as const, tfjsVersion: '4.22.0', patches: ['a'] };
@@ -132,9 +134,38 @@ test('running from a dist/ older than src/ is refused (results would be filed un
   assert.equal(distIsStale(root), false);
   fs.writeFileSync(path.join(root, 'src', 'a.ts'), 'edited');
   assert.equal(distIsStale(root), true);
-  // The check applies to code running from dist/ only; these tests run from src/ through tsx.
+  // Code running from src/ (tsx, as here) is the code results are filed under: never refused.
   assert.doesNotThrow(() => assertCompiledCodeIsCurrent(root));
   fs.rmSync(root, { recursive: true, force: true });
+});
+
+test('the compiled guard, run from a project\'s dist/, refuses while src/ is newer and runs once dist/ is rebuilt', () => {
+  const repo = projectRoot();
+  if (distIsStale(repo)) buildDist(repo); // test the guard as src/ writes it now
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-guard-'));
+  try {
+    // A project tree whose dist/ is a copy of ours: the guard decides from where its own code runs.
+    fs.cpSync(path.join(repo, 'dist'), path.join(root, 'dist'), { recursive: true });
+    fs.symlinkSync(path.join(repo, 'node_modules'), path.join(root, 'node_modules'), 'junction');
+    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'optimizer-atlas' }));
+    for (const f of ['tsconfig.json', 'tsconfig.build.json']) fs.writeFileSync(path.join(root, f), '{}');
+    fs.mkdirSync(path.join(root, 'src'));
+    const old = new Date(Date.now() - 60_000);
+    for (const f of ['tsconfig.json', 'tsconfig.build.json', 'dist/index.js']) fs.utimesSync(path.join(root, f), old, old);
+    fs.writeFileSync(path.join(root, 'src', 'a.ts'), 'edited after the build');
+    const guard = () => spawnSync(process.execPath, ['-e',
+      `require(${JSON.stringify(path.join(root, 'dist', 'experiments', 'fingerprint.js'))}).assertCompiledCodeIsCurrent(${JSON.stringify(root)})`,
+    ], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    const stale = guard();
+    assert.notEqual(stale.status, 0, 'a stale dist/ must be refused');
+    assert.match(stale.stderr, /dist\/ is older than src\/: .*Run `npm run build`/);
+    const now = new Date();
+    fs.utimesSync(path.join(root, 'dist', 'index.js'), now, now);
+    const fresh = guard();
+    assert.equal(fresh.status, 0, fresh.stderr);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test('temp files of killed writers are removed; a live writer\'s temp file is kept', () => {

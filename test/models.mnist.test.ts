@@ -2,7 +2,10 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
-import { createModel, sparseSoftmaxCrossEntropy, MODEL_NAMES, type Model } from '../src/models';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runSources } from '../src/experiments/fingerprint';
+import { createModel, sparseSoftmaxCrossEntropy, MODEL_INFO, MODEL_NAMES, type Model } from '../src/models';
 
 before(async () => { await initBackend('cpu'); });
 
@@ -39,7 +42,24 @@ test('two models of one kind coexist with unique variable names', () => {
   const names = [...a.variables, ...b.variables].map((v) => v.name);
   assert.equal(new Set(names).size, names.length);
   a.dispose(); b.dispose();
-  assert.ok(MODEL_NAMES.includes('cnn'));
+});
+
+test('every listed model is built by createModel, described, and defined in the file its run fingerprint follows', () => {
+  const graph = { numNodes: 4, edges: [[0, 1], [1, 2], [2, 3]] as [number, number][] };
+  assert.deepEqual(Object.keys(MODEL_INFO), [...MODEL_NAMES]);
+  for (const name of MODEL_NAMES) {
+    const info = MODEL_INFO[name];
+    const m = createModel(name, { seed: 0, graph });
+    try {
+      assert.equal(m.task, info.task, name);
+      assert.ok(m.numParams > 0, name);
+    } finally {
+      m.dispose();
+    }
+    const file = path.join(__dirname, '..', info.sourceFile);
+    assert.ok(fs.existsSync(file), `${name}: ${info.sourceFile} is missing`);
+    assert.ok(runSources({ model: name, optimizer: 'sgd', implementation: 'ours', data: { dataset: 'mnist', train: 1, test: 1, subsetSeed: 0 } }).includes(info.sourceFile), name);
+  }
 });
 
 test('output shapes are logits [b, 10]; bad input is a clear error', () => {

@@ -1,7 +1,7 @@
 // Every notebook in notebooks/ executes top to bottom through the real Jupyter kernel protocol
 // (nbclient driving this project's tslab kernel, via src/report's harness) at the smoke profile,
-// with an empty result cache (so the experiments really run), and displays at least its expected
-// number of Plotly chart bundles.
+// with an empty result cache (so the experiments really run), and displays exactly its expected
+// number of Plotly chart bundles: a loop that silently shows nothing, or shows a chart twice, fails.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,8 +14,8 @@ import { countChartBundles, readNotebook } from '../src/report/notebook-format';
 
 const NOTEBOOKS = path.join(__dirname, '..', 'notebooks');
 
-/** Charts each notebook displays at the smoke profile (a loop that silently shows nothing fails here). */
-const MIN_CHARTS: Record<string, number> = {
+/** Charts each notebook displays at the smoke profile (the cells' own counts: 4 landscapes + 1 slider in 02–05, …). */
+const CHARTS: Record<string, number> = {
   '00-introduction.ipynb': 4,
   '01-gradient-descent.ipynb': 7,
   '02-momentum.ipynb': 5,
@@ -38,7 +38,7 @@ describe('notebooks execute with the tslab kernel (smoke profile, empty cache)',
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 
   it('has exactly the notebooks listed here, in reading order', () => {
-    assert.deepEqual(files.map((f) => path.basename(f)), Object.keys(MIN_CHARTS));
+    assert.deepEqual(files.map((f) => path.basename(f)), Object.keys(CHARTS));
   });
 
   for (const file of files) {
@@ -53,9 +53,13 @@ describe('notebooks execute with the tslab kernel (smoke profile, empty cache)',
         cellTimeoutSec: 600,
         env: { ATLAS_PROFILE: 'smoke', ATLAS_RESULTS_DIR: path.join(work, 'results') },
       });
-      const charts = countChartBundles(readNotebook(r.output));
+      const executed = readNotebook(r.output);
+      const charts = countChartBundles(executed);
       t.diagnostic(`${charts} chart bundles, ${r.seconds.toFixed(1)} s`);
-      assert.ok(charts >= MIN_CHARTS[name], `${name} displayed ${charts} charts, expected at least ${MIN_CHARTS[name]}`);
+      assert.equal(charts, CHARTS[name], `${name} displayed ${charts} charts, expected ${CHARTS[name]}`);
+      const code = executed.cells.filter((c) => c.cell_type === 'code');
+      assert.ok(code.every((c) => typeof c.execution_count === 'number'), 'every code cell ran');
+      assert.deepEqual(code.flatMap((c, i) => ((c.outputs ?? []).some((o) => o.output_type === 'error') ? [i] : [])), [], 'no cell shows an error');
     });
   }
 });

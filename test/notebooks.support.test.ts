@@ -4,13 +4,13 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { KARATE_EDGES, KARATE_NUM_NODES, loadKarateLinkSplit } from '../src/data/karate';
-import { OPTIMIZER_NAMES, getOptimizerInfo } from '../src/optimizers';
+import { OPTIMIZER_NAMES, getOptimizerInfo, type OptimizerName } from '../src/optimizers';
 import type { RunConfig, RunRecord, SeriesSpec } from '../src/experiments/types';
 import { getExperiment } from '../src/experiments/specs';
 import { OPTIMIZER_COLORS, lineChart } from '../src/display';
 import {
   FAMILY_LANDSCAPES, TRAJECTORY_LEARNING_RATES, familyTrajectories, forceLayout, karateGraphFigure, lossTraceSeries,
-  chooseOptimizer, metricSeries, sweepCurveSeries, activeTfjsDifferences, implementationRows, implementationTable, implementationDifferenceFigure, notebookProfile, seed000Comparison, sweepSeries, optimizerMathMarkdown, prosConsMarkdown, ruleSource, ruleSourceMarkdown, seedNotesMarkdown,
+  chooseOptimizer, chooseHighlights, highlightsMarkdown, formatInterval, meanWithBand, sweepFinalTable, metricSeries, sweepCurveSeries, activeTfjsDifferences, implementationRows, implementationTable, implementationDifferenceFigure, notebookProfile, seed000Comparison, sweepSeries, optimizerMathMarkdown, prosConsMarkdown, ruleSource, ruleSourceMarkdown, seedNotesMarkdown,
   stepByStep, stepByStepTable, trajectorySummaryTable,
 } from '../src/notebook-support';
 
@@ -136,6 +136,27 @@ describe('experiment views', () => {
     assert.deepEqual(adam.goodRates, [0.001, 0.01]);
     assert.equal(adam.goodRangeDecades, 1);
   });
+  it('highlights a sweep: best, widest good range, fastest, most divergences (ties to the better score)', () => {
+    const v = (optimizer: OptimizerName, best: number, goodRangeDecades: number, epochsToThreshold: number | null, diverged: number) =>
+      ({ optimizer, best, bestLearningRate: 0.1, epochsToThreshold, goodRates: [0.1], goodRangeDecades, runs: 4, diverged, divergedRates: diverged ? [1] : [] });
+    const result = { threshold: 0.9, verdicts: [v('adam', 0.97, 1, 3, 0), v('sgd', 0.95, 2, 2, 1), v('lion', 0.93, 2, 2, 3), v('adagrad', 0.5, 0, null, 0)] };
+    const h = chooseHighlights(result);
+    assert.deepEqual([h.best.optimizer, h.widest.optimizer, h.fastest?.optimizer, h.fragile.optimizer], ['adam', 'sgd', 'sgd', 'lion']);
+    assert.equal(chooseHighlights({ threshold: 1, verdicts: [v('adam', 0.5, 0, null, 0)] }).fastest, null);
+    const md = highlightsMarkdown(result, result, 'smoke');
+    assert.match(md, /Best on MNIST: \*\*Adam\*\* \(97\.00% at lr 0\.1\)/);
+    assert.match(md, /Most forgiving learning rate on MNIST: \*\*SGD\*\*, good over 2\.0 decades/);
+    assert.match(md, /Most divergences on MNIST: \*\*Lion\*\* \(3 of 4 runs/);
+    assert.match(md, /meaningless at this size/);
+  });
+  it('formats an interval as mean ± half-width and gives a series its band only with several seeds', () => {
+    assert.equal(formatInterval({ mean: 0.912, lower: 0.9085, upper: 0.9155, n: 3 }, 100), '91.20 ± 0.35');
+    assert.equal(formatInterval({ mean: 0.5, lower: 0.5, upper: 0.5, n: 1 }, 1, 3), '0.500');
+    assert.equal(formatInterval(undefined), '—');
+    assert.equal(formatInterval({ mean: NaN, lower: NaN, upper: NaN, n: 0 }), '—');
+    assert.deepEqual(meanWithBand([{ mean: 1, lower: 0, upper: 2, n: 2 }, { mean: 3, lower: 3, upper: 3, n: 1 }], 10), { mean: [10, 30], lo: [0, 30], hi: [20, 30] });
+    assert.deepEqual(meanWithBand([{ mean: 1, lower: 1, upper: 1, n: 1 }]), { mean: [1] });
+  });
   it('puts the seed\'s numbers beside ours and computes the gaps', () => {
     const spec = {
       id: 'seed000', title: 't', seed: '000', reproduces: '', description: '', assumptions: [], profiles: {} as never,
@@ -193,13 +214,49 @@ describe('experiment views', () => {
       if (!/\(log \d+\)$/.test(log.name)) assert.equal(log.color, ours.color, `${log.name} is drawn in its run's colour`);
     }
   });
-  it('ours vs tfjs: only the documented differences that act at equal hyperparameters count', () => {
-    for (const name of ['sgd', 'momentum', 'nesterov'] as const) assert.deepEqual(activeTfjsDifferences(name), [], name);
-    assert.match(activeTfjsDifferences('adadelta').join(' '), /v_\{t−1\}/);
-    assert.equal(activeTfjsDifferences('adadelta').length, 1);
-    for (const name of ['adagrad', 'rmsprop', 'adamax'] as const) assert.match(activeTfjsDifferences(name).join(' '), /^ε (is not configurable|inside the square root|is added to the denominator after the max)/, name);
-    for (const name of ['adagrad', 'rmsprop', 'adam', 'adamax'] as const) assert.equal(activeTfjsDifferences(name).length, 1, name);
+  it('sweeps: any metric (test AUC too) on a log x axis; the final table takes each setting\'s own seed log', () => {
+    const id = 'seed004-rmsprop-lr';
+    const spec = getExperiment(id);
+    const records = specRecords(id, [0.5, 0.6]).map((r, i) => {
+      r.epochs = r.epochs.map((e) => ({ ...e, testAuc: 0.1 * (i + 1) }));
+      return r;
+    });
+    const data = { spec, profile: 'smoke' as const, records };
+    const [line] = sweepSeries(data, 'learningRate', 'testAuc');
+    const aucAt = new Map(spec.series.map((s, i) => [s.params!.learningRate, 0.1 * (i + 1)]));
+    assert.deepEqual(line.mean, Array.from(line.x).map((lr) => aucAt.get(lr)));
+    assert.deepEqual(Array.from(line.x), [...aucAt.keys()].sort((a, b) => (a as number) - (b as number)));
+    const fig = lineChart({ title: 't', xTitle: 'lr', yTitle: 'auc', series: [line], logX: true });
+    assert.equal((fig.layout.xaxis as Record<string, unknown>).type, 'log');
+    assert.notEqual((lineChart({ title: 't', xTitle: 'lr', yTitle: 'auc', series: [line] }).layout.xaxis as Record<string, unknown>).type, 'log');
+    const t = sweepFinalTable(data, 'caption');
+    const ref = spec.reference?.kind === 'validation-curves' ? spec.reference.curves : [];
+    assert.equal(t.cells.length, spec.series.length);
+    spec.series.forEach((s, i) => {
+      const log = ref.find((c) => c.series === s.id);
+      assert.equal(t.cells[i][0], s.label);
+      assert.equal(t.cells[i][3], log ? (log.accuracy.at(-1)! * 100).toFixed(2) : '—', s.id);
+    });
+    assert.ok(ref.length > 0);
+  });
+  it('ours vs tfjs: only the documented differences that act at equal hyperparameters count, decided by data', () => {
+    const subjects = (name: OptimizerName) => activeTfjsDifferences(name).map((d) => d.subject);
+    for (const name of ['sgd', 'momentum', 'nesterov'] as const) assert.deepEqual(subjects(name), [], name);
+    assert.deepEqual(subjects('adadelta'), ['accumulator']);
+    for (const name of ['adagrad', 'rmsprop', 'adamax'] as const) assert.deepEqual(subjects(name), ['epsilon'], name);
+    assert.deepEqual(subjects('adam'), ['bias-correction']);
     assert.throws(() => activeTfjsDifferences('lion'), /tfjs has no built-in "lion"/);
+    // The verdict reads `acts`, not the sentence: rewording a difference changes nothing, re-classifying it does.
+    const adam = getOptimizerInfo('adam').tfjs!;
+    const saved = adam.differences;
+    try {
+      adam.differences = saved.map((d) => ({ ...d, text: 'reworded' }));
+      assert.deepEqual(subjects('adam'), ['bias-correction']);
+      adam.differences = saved.map((d) => ({ ...d, acts: d.subject === 'bias-correction' ? 'builtin-default' : d.acts }));
+      assert.deepEqual(subjects('adam'), []);
+    } finally {
+      adam.differences = saved;
+    }
   });
   it('ours vs tfjs: paired differences by seed, noise vs gap, explained or not', () => {
     const id = 'ours-vs-tfjs';

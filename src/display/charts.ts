@@ -27,6 +27,8 @@ export interface LineChartOptions {
   height?: number;
   yRange?: [number, number];
   logY?: boolean;
+  /** A log-scaled x axis (e.g. learning rates across decades). */
+  logX?: boolean;
   /** What the shaded band means, shown in the hover and a corner note. */
   bandLabel?: string;
 }
@@ -83,6 +85,7 @@ export function lineChart(opts: LineChartOptions): PlotlyFigure {
   const layout = baseLayout(opts);
   const yaxis = layout.yaxis as Record<string, unknown>;
   if (opts.logY) yaxis.type = 'log';
+  if (opts.logX) (layout.xaxis as Record<string, unknown>).type = 'log';
   if (opts.yRange) yaxis.range = opts.logY ? opts.yRange.map(Math.log10) : opts.yRange;
   if (anyBand) {
     layout.annotations = [{

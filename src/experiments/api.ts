@@ -108,18 +108,20 @@ export function usableEpoch(run: RunRecord, epoch: number): EpochMetrics | undef
   return run.epochs[epoch - 1];
 }
 
+/** `metric` at `epoch` (1-based) of each run whose epoch is usable (see usableEpoch). */
+function valuesAt(runs: RunRecord[], metric: MetricSelector, epoch: number): number[] {
+  return runs.flatMap((r) => {
+    const e = usableEpoch(r, epoch);
+    const v = e ? select(metric, e) : undefined;
+    return v === undefined ? [] : [v];
+  });
+}
+
 /** Per series, per epoch: mean and 95% band of `metric` across seeds. */
 export function curves(records: RunRecord[], metric: MetricSelector): SeriesCurve[] {
   return [...bySeries(records)].map(([series, runs]) => {
     const maxEpoch = Math.max(0, ...runs.map((r) => r.epochs.length));
-    const points = Array.from({ length: maxEpoch }, (_, i) => ({
-      epoch: i + 1,
-      ...meanInterval(runs.flatMap((r) => {
-        const e = usableEpoch(r, i + 1);
-        const v = e ? select(metric, e) : undefined;
-        return v === undefined ? [] : [v];
-      })),
-    }));
+    const points = Array.from({ length: maxEpoch }, (_, i) => ({ epoch: i + 1, ...meanInterval(valuesAt(runs, metric, i + 1)) }));
     return {
       series, label: runs[0].label, points, seeds: runs.length,
       diverged: runs.filter((r) => r.status === 'diverged').length,
@@ -144,14 +146,8 @@ export interface SeriesSummary extends Interval {
  */
 export function summarize(records: RunRecord[], metric: MetricSelector, epoch?: number): SeriesSummary[] {
   return [...bySeries(records)].map(([series, runs]) => {
-    const at = epoch ?? runs[0].config.epochs;
-    const values = runs.flatMap((r) => {
-      const e = usableEpoch(r, at);
-      const v = e ? select(metric, e) : undefined;
-      return v === undefined ? [] : [v];
-    });
     return {
-      series, label: runs[0].label, seeds: runs.length, ...meanInterval(values),
+      series, label: runs[0].label, seeds: runs.length, ...meanInterval(valuesAt(runs, metric, epoch ?? runs[0].config.epochs)),
       diverged: runs.filter((r) => r.status === 'diverged').length,
       failed: runs.filter((r) => r.status === 'error').length,
       wallSeconds: runs.reduce((s, r) => s + r.wallSeconds, 0) / runs.length,

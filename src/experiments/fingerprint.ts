@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendInfo } from '../backend';
 import { distIsStale } from '../build-dist';
-import type { ModelName } from '../models';
+import { MODEL_INFO } from '../models';
 import { getOptimizerInfo } from '../optimizers/registry';
 import { normalizeRunConfig } from './run-config';
 import type { RunConfig } from './types';
@@ -14,15 +14,6 @@ import type { RunConfig } from './types';
 // The one project-root finder (works from src/ and dist/); re-exported for the cache and tests.
 export { projectRoot } from '../project-root';
 import { projectRoot } from '../project-root';
-
-/** Each model's defining file (its imports are followed). */
-export const MODEL_SOURCES: Record<ModelName, string> = {
-  'mlp-128-64': 'src/models/mlp.ts',
-  'mlp-500-linear': 'src/models/mlp.ts',
-  cnn: 'src/models/cnn.ts',
-  gcn: 'src/models/gcn.ts',
-  'karate-conv1d': 'src/models/karate-conv1d.ts',
-};
 
 /**
  * Files whose text does not change results, or that would pull in everything: display code, and
@@ -109,7 +100,7 @@ export function runSources(config: Pick<RunConfig, 'model' | 'optimizer' | 'impl
   const dataFile = config.data.dataset === 'mnist' ? 'src/data/mnist.ts' : 'src/data/karate.ts';
   return sourceClosure([
     ...optimizerFiles,
-    MODEL_SOURCES[config.model],
+    MODEL_INFO[config.model].sourceFile, // its imports are followed
     dataFile,
     'src/training/loop.ts',
     'src/experiments/execute.ts',

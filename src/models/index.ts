@@ -14,14 +14,16 @@ export interface ModelInfo {
   description: string;
   /** Which source document defines it. */
   seed: string;
+  /** The file that defines it, relative to the repository root (run fingerprints follow its imports). */
+  sourceFile: string;
 }
 
 export const MODEL_INFO: Record<ModelName, ModelInfo> = {
-  'mlp-128-64': { task: 'classification', seed: '000', description: 'MLP 784 → 128 ReLU → 64 ReLU → 10' },
-  'mlp-500-linear': { task: 'classification', seed: '003', description: 'MLP 784 → 500 linear → 10' },
-  cnn: { task: 'classification', seed: '001', description: 'Conv2D 32 3×3 ReLU → MaxPool 2×2 → Dropout 0.25 → Dense 256 ReLU → Dropout 0.5 → Dense 10' },
-  gcn: { task: 'link-prediction', seed: '003', description: '2-layer GCN encoder (34 → 32 ReLU → 16, one-hot node features) + dot-product decoder' },
-  'karate-conv1d': { task: 'link-prediction', seed: '003', description: "seed 003's embedding → two Conv1D → global max pool → dense (graph-blind baseline)" },
+  'mlp-128-64': { task: 'classification', seed: '000', sourceFile: 'src/models/mlp.ts', description: 'MLP 784 → 128 ReLU → 64 ReLU → 10' },
+  'mlp-500-linear': { task: 'classification', seed: '003', sourceFile: 'src/models/mlp.ts', description: 'MLP 784 → 500 linear → 10' },
+  cnn: { task: 'classification', seed: '001', sourceFile: 'src/models/cnn.ts', description: 'Conv2D 32 3×3 ReLU → MaxPool 2×2 → Dropout 0.25 → Dense 256 ReLU → Dropout 0.5 → Dense 10' },
+  gcn: { task: 'link-prediction', seed: '003', sourceFile: 'src/models/gcn.ts', description: '2-layer GCN encoder (34 → 32 ReLU → 16, one-hot node features) + dot-product decoder' },
+  'karate-conv1d': { task: 'link-prediction', seed: '003', sourceFile: 'src/models/karate-conv1d.ts', description: "seed 003's embedding → two Conv1D → global max pool → dense (graph-blind baseline)" },
 };
 
 export interface ModelOptions {

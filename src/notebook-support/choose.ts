@@ -45,7 +45,7 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
  * Verdicts from a sweep whose runs carry `config.optimizer` and `config.hyperparams.learningRate`.
  * A diverged run scores as its last finite epoch would not be fair: it scores nothing (counts as 0).
  */
-export function chooseOptimizer(records: RunRecord[], opts: ChooseOptions = {}): { verdicts: OptimizerVerdict[]; threshold: number } {
+export function chooseOptimizer(records: RunRecord[], opts: ChooseOptions = {}): ChooseResult {
   const metric = opts.metric ?? 'testAccuracy';
   const tolerance = opts.tolerance ?? 0.02;
   const fraction = opts.thresholdFraction ?? 0.95;
@@ -93,8 +93,37 @@ export function chooseOptimizer(records: RunRecord[], opts: ChooseOptions = {}):
   return { verdicts, threshold };
 }
 
+export interface ChooseResult {
+  verdicts: OptimizerVerdict[];
+  threshold: number;
+}
+
+/** What stands out in a sweep's verdicts: the best score, the widest good range, the fastest to the threshold (null: none reached it), the most divergences. Ties go to the better score (verdict order). */
+export function chooseHighlights(result: ChooseResult): { best: OptimizerVerdict; widest: OptimizerVerdict; fastest: OptimizerVerdict | null; fragile: OptimizerVerdict } {
+  const v = result.verdicts;
+  if (v.length === 0) throw new Error('chooseHighlights: no verdicts (chooseOptimizer found no optimizer in the records).');
+  const widest = [...v].sort((a, b) => b.goodRangeDecades - a.goodRangeDecades)[0];
+  const fastest = v.filter((x) => x.epochsToThreshold !== null).sort((a, b) => a.epochsToThreshold! - b.epochsToThreshold! || b.best - a.best)[0] ?? null;
+  const fragile = [...v].sort((a, b) => b.diverged - a.diverged)[0];
+  return { best: v[0], widest, fastest, fragile };
+}
+
+/** The conclusions in a few lines: the best optimizer per task, and the widest, fastest and most fragile on MNIST. */
+export function highlightsMarkdown(mnist: ChooseResult, karate: ChooseResult, profile: string): string {
+  const m = chooseHighlights(mnist);
+  const k = chooseHighlights(karate);
+  const name = (v: OptimizerVerdict) => getOptimizerInfo(v.optimizer).displayName;
+  return [
+    `**From these measurements (profile \`${profile}\`${profile === 'smoke' ? ' — meaningless at this size; run with ATLAS_PROFILE=default' : ''}):**`,
+    `- Best on MNIST: **${name(m.best)}** (${(m.best.best * 100).toFixed(2)}% at lr ${m.best.bestLearningRate}); on Karate: **${name(k.best)}** (AUC ${k.best.best.toFixed(3)} at lr ${k.best.bestLearningRate}).`,
+    `- Most forgiving learning rate on MNIST: **${name(m.widest)}**, good over ${m.widest.goodRangeDecades.toFixed(1)} decades.`,
+    m.fastest ? `- Fastest to ${(mnist.threshold * 100).toFixed(1)}% on MNIST: **${name(m.fastest)}** (epoch ${m.fastest.epochsToThreshold}).` : '- No optimizer reached the speed threshold within the profile\'s epochs.',
+    `- Most divergences on MNIST: **${name(m.fragile)}** (${m.fragile.diverged} of ${m.fragile.runs} runs, at lr ${m.fragile.divergedRates.join(', ') || '—'}).`,
+  ].join('\n');
+}
+
 /** The measurements as a table (best first). `scale` formats the score (100 for accuracy in %). */
-export function chooseTable(result: { verdicts: OptimizerVerdict[]; threshold: number }, opts: { caption: string; scoreLabel: string; scale?: number; notes?: string[] }): Table {
+export function chooseTable(result: ChooseResult, opts: { caption: string; scoreLabel: string; scale?: number; notes?: string[] }): Table {
   const k = opts.scale ?? 1;
   return table({
     caption: opts.caption,

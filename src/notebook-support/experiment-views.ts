@@ -8,6 +8,7 @@ import { parseProfile } from '../experiments/plan';
 import { getExperiment } from '../experiments/specs';
 import type { ExperimentSpec, ProfileName, RunRecord, SeriesSpec } from '../experiments/types';
 import type { SeriesIdentity } from '../display/palette';
+import { meanWithBand } from './intervals';
 
 /** The profile notebooks run at: ATLAS_PROFILE, or 'smoke' when unset (so a fresh checkout runs in seconds). */
 export function notebookProfile(): ProfileName {
@@ -103,14 +104,12 @@ export function metricSeries(records: RunRecord[], metric: MetricSelector, opts:
     .filter((c) => c.points.some((p) => p.n > 0))
     .map((c) => {
       const pts = c.points.filter((p) => p.n > 0);
-      const banded = pts.some((p) => p.n > 1);
       const name = opts.name ? opts.name(c.series, c.label) : c.label;
       return {
         ...recordIdentity(first.get(c.series)!),
         name: c.diverged ? `${name} (${c.diverged}/${c.seeds} diverged)` : name,
         x: pts.map((p) => p.epoch),
-        mean: pts.map((p) => p.mean * k),
-        ...(banded ? { lo: pts.map((p) => p.lower * k), hi: pts.map((p) => p.upper * k) } : {}),
+        ...meanWithBand(pts, k),
       };
     });
 }
@@ -131,13 +130,10 @@ export function lossTraceSeries(records: RunRecord[], opts: { only?: string[] } 
     const ref = traced.find((r) => r.status === 'ok') ?? traced[0];
     const stepsPerEpoch = ref.totalSteps / Math.max(1, ref.epochs.length);
     const steps = [...byStep.keys()].sort((a, b) => a - b);
-    const stats = steps.map((s) => meanInterval(byStep.get(s)!));
-    const banded = stats.some((s) => s.n > 1);
     out.push({
       ...recordIdentity(runs[0]),
       x: steps.map((s) => s / stepsPerEpoch),
-      mean: stats.map((s) => s.mean),
-      ...(banded ? { lo: stats.map((s) => s.lower), hi: stats.map((s) => s.upper) } : {}),
+      ...meanWithBand(steps.map((s) => meanInterval(byStep.get(s)!))),
     });
   }
   return out;

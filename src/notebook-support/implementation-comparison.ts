@@ -7,29 +7,21 @@ import { table, type Table } from '../display/table';
 import type { PlotlyFigure } from '../display/theme';
 import { meanInterval, summarize, type Interval, type SeriesSummary } from '../experiments/api';
 import { getOptimizerInfo } from '../optimizers/registry';
-import type { OptimizerName } from '../optimizers/types';
+import type { OptimizerName, TfjsDifference } from '../optimizers/types';
 import type { ExperimentData } from './experiment-views';
+import { formatInterval } from './intervals';
 
 /**
- * Registry differences that cannot act in this comparison: options the built-in lacks (weight decay,
- * AdaGrad's lr_decay: createBuiltinOptimizer rejects them and the compared runs use none) and
- * defaults that createBuiltinOptimizer overrides by passing ours (or 0) explicitly, and conventions
- * that only differ under a learning-rate schedule (the compared runs use constant rates).
- * The registry states these in prose; the test pins the result for every built-in, so a reworded
- * difference cannot silently change a verdict.
+ * The registry's differences between our rule and the tfjs built-in that remain when both get the same
+ * hyperparameters: those that act 'always'. The others cannot act in this comparison: a built-in default
+ * (createBuiltinOptimizer passes ours, or 0, explicitly), an option the built-in lacks (weight decay:
+ * refused, and the compared runs use none) or a convention that only differs under a schedule (the
+ * compared runs use constant rates).
  */
-const NEUTRALISED = [
-  /^No weight decay( and no lr_decay)? in the built-in\.(\s*Otherwise the same rule\b.*)?$/i,
-  /createBuiltinOptimizer passes (ours|0)\b/i,
-  /the same as torch while η is constant/i,
-  /pass ε explicitly and the rules coincide/i,
-];
-
-/** The registry's differences between our rule and the tfjs built-in that remain when both get the same hyperparameters. */
-export function activeTfjsDifferences(optimizer: OptimizerName): string[] {
+export function activeTfjsDifferences(optimizer: OptimizerName): TfjsDifference[] {
   const tfjs = getOptimizerInfo(optimizer).tfjs;
   if (!tfjs) throw new Error(`activeTfjsDifferences: tfjs has no built-in "${optimizer}", so there is nothing to compare.`);
-  return tfjs.differences.filter((d) => !NEUTRALISED.some((re) => re.test(d.trim())));
+  return tfjs.differences.filter((d) => d.acts === 'always');
 }
 
 export interface ImplementationRow {
@@ -42,7 +34,7 @@ export interface ImplementationRow {
   /** true: the paired interval excludes 0; false: it includes 0; null: one seed, no interval. */
   beyondNoise: boolean | null;
   /** Documented differences that act at these hyperparameters (see activeTfjsDifferences). */
-  documented: string[];
+  documented: TfjsDifference[];
   /** Whether the gap is explained, in words. */
   verdict: string;
 }
@@ -57,7 +49,7 @@ function finalAccuracyBySeed(data: ExperimentData, series: string): Map<number, 
   return out;
 }
 
-function verdictFor(beyondNoise: boolean | null, documented: string[]): string {
+function verdictFor(beyondNoise: boolean | null, documented: TfjsDifference[]): string {
   if (beyondNoise === null) return documented.length ? `one seed: cannot tell; ${documented.length} documented difference(s) could act` : 'one seed: cannot tell; none documented';
   if (!beyondNoise) return 'no gap beyond seed noise';
   return documented.length ? `gap; candidate explanation: ${documented.length} documented difference(s)` : 'gap not explained: the registry documents no difference in the rule';
@@ -83,20 +75,14 @@ export function implementationRows(data: ExperimentData): ImplementationRow[] {
   });
 }
 
-function pm(s: Interval, scale: number, decimals = 2): string {
-  if (!Number.isFinite(s.mean)) return '—';
-  const v = (s.mean * scale).toFixed(decimals);
-  return s.n > 1 ? `${v} ± ${(((s.upper - s.lower) / 2) * scale).toFixed(decimals)}` : v;
-}
-
 /** The table: per optimizer, ours and the built-in (± half-width of the 95% interval), the paired difference, and the verdict. */
 export function implementationTable(data: ExperimentData, rows = implementationRows(data)): Table {
   const seeds = new Set(data.records.map((r) => r.config.seed)).size;
-  const notes = rows.flatMap((r) => r.documented.map((d) => `${r.displayName}: ${d}`));
+  const notes = rows.flatMap((r) => r.documented.map((d) => `${r.displayName}: ${d.text}`));
   return table({
     caption: 'Our optimizers vs the tfjs built-ins: final test accuracy (%) and the difference, paired by seed',
     columns: ['optimizer', 'ours', 'tfjs built-in', 'ours − built-in (pp)', 'explained by a documented difference?'],
-    rows: rows.map((r) => [r.displayName, pm(r.ours, 100), pm(r.builtin, 100), pm(r.difference, 1), r.verdict]),
+    rows: rows.map((r) => [r.displayName, formatInterval(r.ours, 100), formatInterval(r.builtin, 100), formatInterval(r.difference), r.verdict]),
     notes: [
       `${seeds} seed(s)${seeds > 1 ? '; ± = half-width of the 95% interval across seeds; a gap is "beyond noise" when the paired interval excludes 0' : ''}. Same model, data, seeds and hyperparameters for both.`,
       'Documented differences that still act at these hyperparameters (registry, info.tfjs.differences; weight decay and defaults are neutralised because both get the same explicit values):',

@@ -113,7 +113,7 @@ export function prosConsMarkdown(name: OptimizerName): string {
   const info = getOptimizerInfo(name);
   const list = (xs: string[]) => xs.map((x) => `- ${x}`).join('\n');
   const tfjs = info.tfjs
-    ? `tfjs built-in: \`${info.tfjs.builtin}\`${info.tfjs.differences.length ? ` — differs: ${info.tfjs.differences.join(' ')}` : ' (same rule).'}`
+    ? `tfjs built-in: \`${info.tfjs.builtin}\`${info.tfjs.differences.length ? ` — differs: ${info.tfjs.differences.map((d) => d.text).join(' ')}` : ' (same rule).'}`
     : 'tfjs has no built-in for this optimizer.';
   return [
     `#### ${info.displayName}: pros, cons, when to use`,

@@ -3,19 +3,16 @@
 // records (never asserted).
 import type { MetricSeries } from '../display/charts';
 import { table, type Table } from '../display/table';
-import { summarize, type SeriesSummary } from '../experiments/api';
+import { summarize, type MetricSelector, type SeriesSummary } from '../experiments/api';
 import { metricSeries, specIdentity, type ExperimentData } from './experiment-views';
 import { implementationRows } from './implementation-comparison';
+import { formatInterval, meanWithBand } from './intervals';
 import type { RunRecord, SeriesSpec } from '../experiments/types';
-
 
 const pct = (x: number) => (Number.isFinite(x) ? x * 100 : NaN);
 
-function pm(s: SeriesSummary | undefined, scale = 100, decimals = 2): string {
-  if (!s || !Number.isFinite(s.mean)) return '—';
-  const v = (s.mean * scale).toFixed(decimals);
-  return s.n > 1 ? `${v} ± ${(((s.upper - s.lower) / 2) * scale).toFixed(decimals)}` : v;
-}
+/** Accuracy in %, ± half-width of the 95% interval. */
+const pm = (s: SeriesSummary | undefined) => formatInterval(s, 100);
 
 function sizeNote(records: RunRecord[]): string {
   const r = records[0];
@@ -79,7 +76,7 @@ export function seed001Comparison(data: ExperimentData): { table: Table; gaps: G
     epochs.forEach((e, i) => {
       const k = ref.epochs.indexOf(e);
       const a = acc[i].get(s.id);
-      cells.push(`${pm(a)} (${r ? (r.accuracy[k] * 100).toFixed(2) : '—'})`, `${pm(loss[i].get(s.id), 1, 4)} (${r ? r.loss[k].toFixed(4) : '—'})`);
+      cells.push(`${pm(a)} (${r ? (r.accuracy[k] * 100).toFixed(2) : '—'})`, `${formatInterval(loss[i].get(s.id), 1, 4)} (${r ? r.loss[k].toFixed(4) : '—'})`);
       if (r && a && Number.isFinite(a.mean) && e === epochs[epochs.length - 1]) {
         gaps.push({ row: `${s.label}, epoch ${e}`, ours: pct(a.mean), theirs: r.accuracy[k] * 100, difference: pct(a.mean) - r.accuracy[k] * 100 });
       }
@@ -144,7 +141,7 @@ function referenceCurves(data: ExperimentData, metric: 'accuracy' | 'loss'): { s
  * Final value of `metric` per series against one swept hyperparameter (for learning-rate sweeps),
  * one line per group, styled by the group's optimizer (lightness steps if several groups share one).
  */
-export function sweepSeries(data: ExperimentData, param: string, metric: 'testAccuracy' | 'testLoss', scale = 1): MetricSeries[] {
+export function sweepSeries(data: ExperimentData, param: string, metric: MetricSelector, scale = 1): MetricSeries[] {
   const sums = new Map(summarize(data.records, metric).map((s) => [s.series, s]));
   const groups = new Map<string, { spec: SeriesSpec; pts: { x: number; s: SeriesSummary }[] }>();
   for (const spec of data.spec.series) {
@@ -158,12 +155,26 @@ export function sweepSeries(data: ExperimentData, param: string, metric: 'testAc
   }
   return [...groups].map(([name, { spec, pts }]) => {
     pts.sort((a, b) => a.x - b.x);
-    const banded = pts.some((p) => p.s.n > 1);
     return {
       name, optimizer: spec.optimizer, implementation: spec.implementation ?? 'ours', variant: `group ${name}`,
-      x: pts.map((p) => p.x), mean: pts.map((p) => p.s.mean * scale),
-      ...(banded ? { lo: pts.map((p) => p.s.lower * scale), hi: pts.map((p) => p.s.upper * scale) } : {}),
+      x: pts.map((p) => p.x), ...meanWithBand(pts.map((p) => p.s), scale),
     };
+  });
+}
+
+/**
+ * A sweep's final validation accuracy per setting, with the last value of the seed's log for that
+ * setting (its first log, where it printed several) beside it.
+ */
+export function sweepFinalTable(data: ExperimentData, caption: string): Table {
+  const refs = referenceCurves(data, 'accuracy');
+  return table({
+    caption,
+    columns: ['setting', 'final accuracy (%)', 'runs diverged', 'seed 004 final (%)'],
+    rows: summarize(data.records, 'testAccuracy').map((s) => {
+      const ref = refs.find((r) => r.series === s.series)?.curve.mean;
+      return [s.label, s.mean * 100, `${s.diverged}/${s.seeds}`, ref ? ref[ref.length - 1] : null];
+    }),
   });
 }
 

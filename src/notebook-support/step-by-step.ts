@@ -5,12 +5,16 @@ import * as tf from '@tensorflow/tfjs';
 import { table, type Table } from '../display/table';
 import { createOptimizer, getOptimizerInfo, type Hyperparams, type OptimizerName } from '../optimizers';
 
+/** The default problem: f(θ) = ½(θ₁² + 10 θ₂²) from θ₀ = (1, 1), one flat and one steep direction. */
+export const STEP_BY_STEP_CURVATURE: readonly number[] = [1, 10];
+export const STEP_BY_STEP_START: readonly number[] = [1, 1];
+
 export interface StepByStepOptions {
-  /** Hyperparameters (default: the optimizer's defaults with learning rate 0.1, AdaDelta's 1). */
+  /** Hyperparameters (default: the optimizer's defaults, learning rate 0.1, then its registry entry's `stepByStep.hp`). */
   hp?: Hyperparams;
-  /** θ₀ (default [1, 1]). */
+  /** θ₀ (default STEP_BY_STEP_START, or ones when `curvature` is given). */
   start?: number[];
-  /** f(θ) = ½ Σ aᵢ θᵢ²: one curvature aᵢ per coordinate (default [1, 10]: one flat, one steep direction). */
+  /** f(θ) = ½ Σ aᵢ θᵢ²: one curvature aᵢ per coordinate (default STEP_BY_STEP_CURVATURE). */
   curvature?: number[];
   /** Number of steps (default 4). */
   steps?: number;
@@ -41,15 +45,15 @@ let counter = 0;
 
 export async function stepByStep(name: OptimizerName, opts: StepByStepOptions = {}): Promise<StepByStepResult> {
   const info = getOptimizerInfo(name);
-  const curvature = opts.curvature ?? [1, 10];
-  const start = opts.start ?? curvature.map(() => 1);
+  const curvature = opts.curvature ?? [...STEP_BY_STEP_CURVATURE];
+  const start = opts.start ?? (opts.curvature ? curvature.map(() => 1) : [...STEP_BY_STEP_START]);
   const steps = opts.steps ?? 4;
   if (start.length !== curvature.length || start.length === 0) {
     throw new Error(`stepByStep: start (${start.length} values) and curvature (${curvature.length}) must have the same non-zero length.`);
   }
   if (![...start, ...curvature].every(Number.isFinite)) throw new Error('stepByStep: start and curvature must be finite numbers.');
   if (!Number.isInteger(steps) || steps < 1 || steps > 50) throw new Error(`stepByStep: steps must be an integer from 1 to 50 (got ${steps}).`);
-  const hp: Hyperparams = { learningRate: name === 'adadelta' ? 1 : 0.1, ...opts.hp };
+  const hp: Hyperparams = { learningRate: 0.1, ...info.stepByStep.hp, ...opts.hp };
   const optimizer = createOptimizer(info.name, hp);
   const varName = `stepByStep_${name}_${++counter}`;
   const initial = tf.tensor1d(start);
@@ -75,8 +79,28 @@ export async function stepByStep(name: OptimizerName, opts: StepByStepOptions = 
     theta.dispose();
     a.dispose();
   }
-  const terms = curvature.map((c, i) => `${c === 1 ? '' : c}\\,\\theta_${i + 1}^2`).join(' + ');
-  return { optimizer: name, hp, curvature, objectiveLatex: `f(\\theta) = \\tfrac12\\left(${terms}\\right)`, steps: records };
+  return { optimizer: name, hp, curvature, objectiveLatex: objectiveLatex(curvature), steps: records };
+}
+
+const scaled = (c: number, symbol: string) => (c === 1 ? symbol : `${c}\\,${symbol}`);
+
+/** f(θ) = ½ Σ aᵢ θᵢ² in LaTeX, with the curvatures filled in. */
+export function objectiveLatex(curvature: readonly number[]): string {
+  return `f(\\theta) = \\tfrac12(${curvature.map((c, i) => scaled(c, `\\theta_${i + 1}^2`)).join(' + ')})`;
+}
+
+/**
+ * The paragraph above an optimizer's step-by-step table: the default problem (from the constants the
+ * table uses) and the registry's note on what the table shows (`info.stepByStep.note`, checked by a test).
+ */
+export function stepByStepMarkdown(name: OptimizerName): string {
+  const info = getOptimizerInfo(name);
+  const a = STEP_BY_STEP_CURVATURE;
+  const gradient = a.map((c, i) => scaled(c, `\\theta_${i + 1}`)).join(', ');
+  const shape = a.length === 2 && a[0] !== a[1] ? ', one flat and one steep direction' : '';
+  return `**Step by step.** A few steps on $${objectiveLatex(a)}$ from $\\theta_0 = (${STEP_BY_STEP_START.join(', ')})$: ` +
+    `the gradient is $(${gradient})$${shape}. The steps are taken by the real optimizer; the state columns are read back from it after each step. ` +
+    info.stepByStep.note;
 }
 
 function vec(xs: number[]): string {

@@ -6,7 +6,7 @@
 import { table, type Table } from '../display/table';
 import { getLandscape, type LandscapeId } from '../landscapes/functions';
 import { trajectory, type Trajectory } from '../landscapes/trajectory';
-import { OPTIMIZER_NAMES, type Hyperparams, type OptimizerName } from '../optimizers';
+import { OPTIMIZER_NAMES, getOptimizerInfo, type Hyperparams, type OptimizerName } from '../optimizers';
 
 /** The grid `tuneLearningRate` searches by default. */
 export const TUNING_GRID = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1, 3];
@@ -45,6 +45,27 @@ export function familyTrajectories(landscapeId: TrajectoryLandscape, names: read
     const tr = trajectory(landscape, name, hp, { steps });
     return { ...tr, optimizer: `${name} (lr ${hp.learningRate})` };
   });
+}
+
+/** A grid value in LaTeX: powers of ten as 10^{k}, others as written. */
+function latexRate(x: number): string {
+  const k = Math.log10(x);
+  return Number.isInteger(k) && k !== 0 ? `10^{${k}}` : String(x);
+}
+
+/**
+ * The paragraph that explains how the family notebooks choose learning rates for `family`, from the
+ * presets above: each optimizer's tuned rate, the grid it was tuned on, and the saddle's shared rate
+ * (with any optimizer of `family` that gets another, e.g. AdaDelta, whose rate multiplies a unit-free step).
+ */
+export function trajectoryRatesMarkdown(family: readonly OptimizerName[]): string {
+  const saddle = TRAJECTORY_LEARNING_RATES.saddle;
+  const exceptions = family.filter((n) => saddle[n] !== SADDLE_RATE).map((n) => `${getOptimizerInfo(n).displayName} at ${saddle[n]}`);
+  const grid = `a half-decade grid from $${latexRate(Math.min(...TUNING_GRID))}$ to $${latexRate(Math.max(...TUNING_GRID))}$`;
+  return `Each optimizer runs at **its own best learning rate** on each landscape (the lowest final loss on ${grid}, ` +
+    'found by `tuneLearningRate` in `src/notebook-support/trajectory-presets.ts`), so the comparison is between the methods, ' +
+    `not between a good and a bad learning rate. On the saddle ${family.length > 1 ? 'everyone gets the same rate' : 'the rate is fixed'}, ${SADDLE_RATE}` +
+    `${exceptions.length ? ` (except ${exceptions.join(', ')})` : ''}: there the question is who escapes, and how fast.`;
 }
 
 export interface TuningResult {

@@ -60,11 +60,13 @@ u_t &= \rho\, u_{t-1} + (1-\rho)\, \Delta_t^2 \\
   ],
   tfjs: {
     builtin: 'tf.train.adadelta(learningRate, rho, epsilon)',
+    create: (hp) => tf.train.adadelta(hp.learningRate, hp.rho, hp.epsilon),
     differences: [
-      'The denominator uses the previous average v_{t−1} instead of v_t (tfjs computes the update before assigning the new accumulator): the first step is exactly η·g, whatever the gradient’s size.',
-      'Defaults: learningRate 0.001 (torch 1.0), ε = backend epsilon 1e-7 (torch 1e-6); createBuiltinOptimizer passes ours.',
-      'No weight decay in the built-in.',
+      { subject: 'accumulator', acts: 'always', text: 'The denominator uses the previous average v_{t−1} instead of v_t (tfjs computes the update before assigning the new accumulator): the first step is exactly η·g, whatever the gradient’s size.' },
+      { subject: 'defaults', acts: 'builtin-default', text: 'Defaults: learningRate 0.001 (torch 1.0), ε = backend epsilon 1e-7 (torch 1e-6); createBuiltinOptimizer passes ours.' },
+      { subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay in the built-in.' },
     ],
   },
+  stepByStep: { hp: { learningRate: 1 }, note: 'Here η = 1 (torch\'s default). The steps start tiny (√ε/√v) and grow as the RMS of updates u accumulates: AdaDelta is slow to get going, as seed 001’s table shows on MNIST.' },
   sourceFile: 'src/optimizers/adadelta.ts',
 };

@@ -57,11 +57,13 @@ G_t &= G_{t-1} + g_t^2, \qquad G_0 = \text{initialAccumulatorValue} \\
   ],
   tfjs: {
     builtin: 'tf.train.adagrad(learningRate, initialAccumulatorValue)',
+    create: (hp) => tf.train.adagrad(hp.learningRate, hp.initialAccumulatorValue),
     differences: [
-      'initialAccumulatorValue defaults to 0.1 in tfjs, 0 in torch (createBuiltinOptimizer passes ours).',
-      'ε is not configurable: the backend epsilon (1e-7 in float32) is added inside the square root, η·g/√(G+1e-7), where torch uses η·g/(√G + ε).',
-      'No weight decay and no lr_decay in the built-in.',
+      { subject: 'defaults', acts: 'builtin-default', text: 'initialAccumulatorValue defaults to 0.1 in tfjs, 0 in torch (createBuiltinOptimizer passes ours).' },
+      { subject: 'epsilon', acts: 'always', text: 'ε is not configurable: the backend epsilon (1e-7 in float32) is added inside the square root, η·g/√(G+1e-7), where torch uses η·g/(√G + ε).' },
+      { subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay and no lr_decay in the built-in.' },
     ],
   },
+  stepByStep: { note: 'The first step moves both coordinates by almost exactly η, whatever their gradient: dividing by √G normalises the scale. Later steps shrink as G grows.' },
   sourceFile: 'src/optimizers/adagrad.ts',
 };

@@ -74,11 +74,13 @@ ${ADAM_MOMENTS_LATEX} \\
   ],
   tfjs: {
     builtin: 'tf.train.adam(learningRate, beta1, beta2, epsilon)',
+    create: (hp) => tf.train.adam(hp.learningRate, hp.beta1, hp.beta2, hp.epsilon),
     differences: [
-      'Default ε is the backend epsilon (1e-7 in float32) instead of torch’s 1e-8; pass ε explicitly and the rules coincide.',
-      'Bias corrections come from running float32 products β^t kept in variables, ours from float64 powers: agreement to float32 rounding.',
-      'No weight decay in the built-in.',
+      { subject: 'defaults', acts: 'builtin-default', text: 'Default ε is the backend epsilon (1e-7 in float32) instead of torch’s 1e-8; pass ε explicitly and the rules coincide.' },
+      { subject: 'bias-correction', acts: 'always', text: 'Bias corrections come from running float32 products β^t kept in variables, ours from float64 powers: agreement to float32 rounding.' },
+      { subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay in the built-in.' },
     ],
   },
+  stepByStep: { note: 'Both coordinates move by the same 0.1 in the first step although their gradients differ 10×: after bias correction m̂/√v̂ = g/|g| = ±1 at t = 1. Adam’s step size is set by η, not by the gradient’s scale.' },
   sourceFile: 'src/optimizers/adam.ts',
 };

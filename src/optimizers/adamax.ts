@@ -42,12 +42,15 @@ u_t &= \max(\beta_2\, u_{t-1},\ |g_t| + \epsilon) \\
   seedNotes: [],
   tfjs: {
     builtin: 'tf.train.adamax(learningRate, beta1, beta2, epsilon, decay)',
+    create: (hp) => tf.train.adamax(hp.learningRate, hp.beta1, hp.beta2, hp.epsilon, 0),
     differences: [
-      'ε is added to the denominator after the max, m/(u+ε) with u = max(β₂u, |g|), where torch puts ε inside the max, u = max(β₂u, |g|+ε).',
-      'The built-in also has an inverse-time decay of the learning rate (decay, default 0; createBuiltinOptimizer passes 0). Ours: inverseTimeDecay schedule.',
-      'Default ε is the backend epsilon (1e-7); createBuiltinOptimizer passes ours. No weight decay in the built-in.',
+      { subject: 'epsilon', acts: 'always', text: 'ε is added to the denominator after the max, m/(u+ε) with u = max(β₂u, |g|), where torch puts ε inside the max, u = max(β₂u, |g|+ε).' },
+      { subject: 'lr-decay', acts: 'schedule', text: 'The built-in also has an inverse-time decay of the learning rate (decay, default 0; createBuiltinOptimizer passes 0). Ours: inverseTimeDecay schedule.' },
+      { subject: 'defaults', acts: 'builtin-default', text: 'Default ε is the backend epsilon (1e-7); createBuiltinOptimizer passes ours.' },
+      { subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay in the built-in.' },
     ],
   },
+  stepByStep: { note: 'u is the largest |g| seen per coordinate, decayed by β₂ for every step since (here the first gradient, times 0.999 per step), so again the first step is η for both coordinates.' },
   sourceFile: 'src/optimizers/adamax.ts',
   notes: ['No seed covers Adamax.'],
 };

@@ -45,6 +45,7 @@ ${ADAM_MOMENTS_LATEX} \\
   whenToUse: ['Whenever Adam is used with regularization', 'Transformers, large models, fine-tuning'],
   seedNotes: [],
   tfjs: null,
+  stepByStep: { note: 'With λ = 0.01 and η = 0.1 the decay shrinks θ by 0.1% per step on top of Adam’s step: compare the θ after column with Adam’s table.' },
   sourceFile: 'src/optimizers/adamw.ts',
   notes: ['No seed covers AdamW. With weightDecay = 0 it is exactly Adam.', 'The decay uses the scheduled η of the step (torch multiplies by the current lr too).'],
 };

@@ -40,7 +40,7 @@ v^{\max}_t &= \max(v^{\max}_{t-1}, v_t) \\
 \end{aligned}`,
   symbols: { ...ADAM_SYMBOLS, 'v^{\\max}_t': 'vMax' },
   paper: { authors: 'S. J. Reddi, S. Kale, S. Kumar', year: 2018, title: 'On the Convergence of Adam and Beyond', venue: 'ICLR 2018', url: 'https://openreview.net/forum?id=ryQu7f-RZ' },
-  pros: ['Fixes Adam’s non-convergence counter-example: the effective step size never grows', 'Same hyperparameters as Adam'],
+  pros: ['Fixes Adam’s non-convergence counter-example: a falling second moment can no longer enlarge the step', 'Same hyperparameters as Adam'],
   cons: ['A third state buffer', 'In practice rarely better than Adam; can be slower once a large gradient has inflated v_max'],
   whenToUse: ['When Adam’s loss oscillates or diverges late in training', 'Problems with rare, large, informative gradients'],
   seedNotes: [
@@ -52,6 +52,7 @@ v^{\max}_t &= \max(v^{\max}_{t-1}, v_t) \\
     },
   ],
   tfjs: null,
+  stepByStep: { note: 'vMax is the running maximum of the raw second moment v (state v); the bias correction is applied to that maximum afterwards, v̂ = vMax/(1 − β₂ᵗ), as torch does. On this steady problem v only grows, so vMax equals v and AMSGrad takes exactly Adam’s steps (compare the tables). It departs from Adam only when v falls — after large gradients give way to small ones — and then keeps the larger denominator.' },
   sourceFile: 'src/optimizers/amsgrad.ts',
   notes: ['Reddi et al.’s Algorithm 2 also has no bias correction; torch (and so we) add it.'],
 };

@@ -15,7 +15,7 @@ export function createOptimizer(name: OptimizerName, hp?: Hyperparams): RuleOpti
 }
 
 export { RuleOptimizer, optimizerClass, type RuleOptimizerClass } from './adapter';
-export { createBuiltinOptimizer, hyperparamsOf, BUILTIN_OPTIMIZER_NAMES, type BuiltinOptimizerName } from './builtin';
+export { createBuiltinOptimizer, hyperparamsOf, BUILTIN_OPTIMIZER_NAMES } from './builtin';
 export { HYPERPARAMETER_RANGES, resolveHyperparams, serializeHyperparams, type ResolvedHyperparams, type SerializedHyperparams } from './hyperparams';
 export { OPTIMIZER_REGISTRY, OPTIMIZER_CLASSES, getOptimizerInfo, getOptimizerClass, isOptimizerName, assertOptimizerName } from './registry';
 export * from './schedules';

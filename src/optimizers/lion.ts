@@ -40,6 +40,7 @@ m_t &= \beta_2 m_{t-1} + (1-\beta_2)\, g_t
   whenToUse: ['Large models with large batches where optimizer memory matters', 'As an AdamW alternative when tuning budget allows'],
   seedNotes: [],
   tfjs: null,
+  stepByStep: { note: 'Every entry of θ after differs from θ before by exactly η = 0.1 (times the sign): Lion’s steps have constant size, so near the minimum it oscillates with amplitude η unless the learning rate decays.' },
   sourceFile: 'src/optimizers/lion.ts',
   notes: ['No seed covers Lion.', 'sign(0) = 0: a weight with zero gradient and zero momentum does not move (except for the decay).'],
 };

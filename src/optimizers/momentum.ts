@@ -54,7 +54,12 @@ b_t &= \mu\, b_{t-1} + g_t \\
       whyTorch: 'torch’s default (dampening 0) is the undamped form.',
     },
   ],
-  tfjs: { builtin: 'tf.train.momentum(learningRate, momentum, false)', differences: ['No weight decay in the built-in. Otherwise the same rule.'] },
+  tfjs: {
+    builtin: 'tf.train.momentum(learningRate, momentum, false)',
+    create: (hp) => tf.train.momentum(hp.learningRate, hp.momentum, false),
+    differences: [{ subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay in the built-in. Otherwise the same rule.' }],
+  },
+  stepByStep: { note: 'Watch the buffer b grow while the gradients keep their sign: the step is η·b, not η·g. Once θ₂ has overshot, b₂ keeps pushing it past the minimum: θ₂ is still swinging after four steps.' },
   sourceFile: 'src/optimizers/momentum.ts',
   notes: ['torch initialises the buffer with the first gradient; ours starts at zero, which gives the same b_1 = g_1 (dampening 0).'],
 };

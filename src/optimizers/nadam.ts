@@ -78,6 +78,7 @@ ${ADAM_MOMENTS_LATEX} \\
   whenToUse: ['Where Adam works, as a candidate for faster early progress', 'Recurrent networks and language models (Dozat’s experiments)'],
   seedNotes: [],
   tfjs: null,
+  stepByStep: { note: 'Both coordinates again move by the same amount in the first step, but not by η: NAdam’s first step mixes the bias-corrected momentum and the current gradient, weighted by torch’s momentum schedule μ_t, which makes it 0.1056 here.' },
   sourceFile: 'src/optimizers/nadam.ts',
   notes: ['No seed covers NAdam.', 'torch keeps ∏μ in a float32 state tensor; we compute it in float64 (differences ~1e-7 relative).'],
 };

@@ -51,6 +51,11 @@ b_t &= \mu\, b_{t-1} + g_t \\
       whyTorch: 'As above.',
     },
   ],
-  tfjs: { builtin: 'tf.train.momentum(learningRate, momentum, true)', differences: ['No weight decay in the built-in. Otherwise the same rule (tfjs also writes Nesterov as torch does).'] },
+  tfjs: {
+    builtin: 'tf.train.momentum(learningRate, momentum, true)',
+    create: (hp) => tf.train.momentum(hp.learningRate, hp.momentum, true),
+    differences: [{ subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay in the built-in. Otherwise the same rule (tfjs also writes Nesterov as torch does).' }],
+  },
+  stepByStep: { note: 'Compare with the momentum table above: the same buffer b, but a larger first step (η·(g + μb), 1.9 times Momentum\'s), and an earlier correction: θ₂ overshoots on the first step and is back at its minimum after the second, while Momentum\'s θ₂ is still swinging after four.' },
   sourceFile: 'src/optimizers/nesterov.ts',
 };

@@ -75,12 +75,14 @@ v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
   ],
   tfjs: {
     builtin: 'tf.train.rmsprop(learningRate, decay, momentum, epsilon, centered)',
+    create: (hp) => tf.train.rmsprop(hp.learningRate, hp.rho, hp.momentum, hp.epsilon, false),
     differences: [
-      'ε inside the square root: η·g/√(v+ε) (torch: η·g/(√v+ε)).',
-      'decay (our ρ) defaults to 0.9 and ε to the backend epsilon (1e-7); createBuiltinOptimizer passes ours.',
-      'Momentum buffer accumulates η·g/√(v+ε) (η inside the buffer): the same as torch while η is constant.',
-      'No weight decay in the built-in.',
+      { subject: 'epsilon', acts: 'always', text: 'ε inside the square root: η·g/√(v+ε) (torch: η·g/(√v+ε)).' },
+      { subject: 'defaults', acts: 'builtin-default', text: 'decay (our ρ) defaults to 0.9 and ε to the backend epsilon (1e-7); createBuiltinOptimizer passes ours.' },
+      { subject: 'momentum-buffer', acts: 'schedule', text: 'Momentum buffer accumulates η·g/√(v+ε) (η inside the buffer): the same as torch while η is constant.' },
+      { subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay in the built-in.' },
     ],
   },
+  stepByStep: { hp: { learningRate: 0.01 }, note: 'Here η = 0.01 (its default). With ρ = 0.99 the first v is only 1% of g², so the first step is η/√0.01 = 10η = 0.1 for both coordinates: RMSprop has no bias correction, which is why its first steps are large (Adam fixes this). The steps then shrink as v fills up.' },
   sourceFile: 'src/optimizers/rmsprop.ts',
 };

@@ -44,7 +44,12 @@ ${L2_LATEX} \\
       whyTorch: 'torch.optim.SGD is one optimizer; the batch size belongs to the data loader.',
     },
   ],
-  tfjs: { builtin: 'tf.train.sgd(learningRate)', differences: ['No weight decay in the built-in.'] },
+  tfjs: {
+    builtin: 'tf.train.sgd(learningRate)',
+    create: (hp) => tf.train.sgd(hp.learningRate),
+    differences: [{ subject: 'weight-decay', acts: 'missing-option', text: 'No weight decay in the built-in.' }],
+  },
+  stepByStep: { note: 'With no state there is nothing else to show: each coordinate moves by η times its own gradient, so the steep coordinate moves ten times further than the flat one — it lands exactly on its minimum at η = 0.1, would overshoot it with η above 1/10 and diverge above 2/10.' },
   sourceFile: 'src/optimizers/sgd.ts',
   notes: [
     'Gradient descent (whole training set per step), stochastic GD (one example) and mini-batch GD (a batch) are all this optimizer: choose the batch size in the training loop.',

@@ -80,11 +80,42 @@ export interface Paper {
   url?: string;
 }
 
+/**
+ * When a difference from the tfjs built-in can change a trajectory. createBuiltinOptimizer passes every
+ * hyperparameter explicitly and refuses what the built-in cannot honour, so in a comparison of ours with
+ * the built-in at equal hyperparameters only 'always' can act.
+ */
+export type TfjsDifferenceActs =
+  /** At any hyperparameters: the built-in computes something else (its rule or its arithmetic). */
+  | 'always'
+  /** Only when the built-in's own default is used (createBuiltinOptimizer passes ours instead). */
+  | 'builtin-default'
+  /** Only with an option the built-in lacks, e.g. weight decay (createBuiltinOptimizer refuses it). */
+  | 'missing-option'
+  /** Only while the learning rate changes (built-ins take a constant rate). */
+  | 'schedule';
+
+/** What a difference is about. */
+export type TfjsDifferenceSubject =
+  | 'epsilon' | 'bias-correction' | 'accumulator' | 'momentum-buffer' | 'defaults' | 'weight-decay' | 'lr-decay';
+
+/** One way the built-in differs from our (torch) rule: what differs, when it acts, and the sentence a reader sees. */
+export interface TfjsDifference {
+  subject: TfjsDifferenceSubject;
+  acts: TfjsDifferenceActs;
+  text: string;
+}
+
 export interface TfjsNotes {
   /** The tfjs built-in, e.g. `tf.train.adam(learningRate, beta1, beta2, epsilon)`. */
   builtin: string;
+  /**
+   * The built-in configured with resolved hyperparameters (this optimizer's keys, defaults filled in,
+   * a constant learning rate); `builtin` above is its signature in words.
+   */
+  create(hp: StepHyperparams<HyperparameterKey>): tf.Optimizer;
   /** Every way the built-in differs from our (torch) rule; empty when it coincides. */
-  differences: string[];
+  differences: TfjsDifference[];
 }
 
 export interface OptimizerInfo {
@@ -107,6 +138,12 @@ export interface OptimizerInfo {
   seedNotes: SeedNote[];
   /** null when tfjs has no built-in for this optimizer. */
   tfjs: TfjsNotes | null;
+  /**
+   * What a reader should see in the step-by-step table (notebook-support/step-by-step.ts) on its default
+   * problem, and the hyperparameters it is shown with (the learning rate defaults to 0.1). The notebooks
+   * print `note`; test/optimizers.step-claims.test.ts checks it against the steps the rule takes.
+   */
+  stepByStep: { hp?: Hyperparams; note: string };
   /** The rule's source file, relative to the repository root (notebooks show it). */
   sourceFile: string;
   /** Anything else a reader should know (e.g. SGD covers GD and mini-batch GD). */

@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildDist, distIsStale } from '../build-dist';
-import { executeNotebooks, listNotebooks, type ExecutedNotebook } from './execute-notebooks';
-import { projectRoot } from './jupyter';
+import { DEFAULT_CELL_TIMEOUT_SEC, executeNotebooks, listNotebooks, type ExecutedNotebook } from './execute-notebooks';
+import { projectRoot } from '../project-root';
 import { EXPERIMENT_IDS, defaultJobs, defaultResultsDir, parseProfile, runExperiments, runnerDisplay, type ProfileName } from '../experiments';
 import { countChartBundles, joinText, readNotebook, type Notebook } from './notebook-format';
 import { printPdf, type PrintResult } from './print-pdf';
@@ -188,5 +188,5 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
 export const DEFAULTS = (root = projectRoot()) => ({
   notebooksDir: path.join(root, 'notebooks'),
   outDir: path.join(root, 'output'),
-  cellTimeoutSec: 1800,
+  cellTimeoutSec: DEFAULT_CELL_TIMEOUT_SEC,
 });

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, PROFILES, buildReport, reportProfile } from './build-report';
-import { NotebookExecutionError } from './execute-notebooks';
+import { DEFAULT_CELL_TIMEOUT_SEC, NotebookExecutionError } from './execute-notebooks';
 
 const USAGE = `Usage: npm run report [-- options]
   --profile <${PROFILES.join('|')}>  experiment size (default: $ATLAS_PROFILE, else default)
@@ -11,7 +11,7 @@ const USAGE = `Usage: npm run report [-- options]
   --render-only            re-render from the notebooks already executed in output/notebooks/
   --notebooks <dir>        notebooks to execute (default: notebooks/)
   --out <dir>              output folder (default: output/)
-  --cell-timeout <s>       seconds a single cell may run (default: 1800)`;
+  --cell-timeout <s>       seconds a single cell may run (default: ${DEFAULT_CELL_TIMEOUT_SEC})`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

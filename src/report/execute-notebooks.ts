@@ -6,13 +6,17 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KERNEL_NAME, findPythonWithNbclient, projectRoot, writeKernelSpec } from './jupyter';
+import { projectRoot } from '../project-root';
+import { KERNEL_NAME, findPythonWithNbclient, writeKernelSpec } from './jupyter';
 import { cleanTraceback, joinText, readNotebook, stripAnsi } from './notebook-format';
+
+/** Seconds one cell may run by default (a cell that trains missing runs at the default profile can take long). */
+export const DEFAULT_CELL_TIMEOUT_SEC = 1800;
 
 export interface ExecuteOptions {
   /** Folder for the executed notebooks (created if missing). */
   outDir: string;
-  /** Seconds one cell may run before the build stops (default 900). */
+  /** Seconds one cell may run before the build stops (default DEFAULT_CELL_TIMEOUT_SEC). */
   cellTimeoutSec?: number;
   /** Keep going after a failing cell; the cell keeps its error output and the report marks it. */
   allowErrors?: boolean;
@@ -75,7 +79,8 @@ function excerpt(source: string, maxLines: number): string {
   return lines.length <= maxLines ? lines.join('\n') : [...lines.slice(0, maxLines), `… (${lines.length - maxLines} more lines)`].join('\n');
 }
 
-interface RunnerEvent {
+/** One JSON line of scripts/execute-notebook.py's progress. */
+interface ExecutorEvent {
   event: 'start' | 'cell' | 'done' | 'failed';
   cells?: number;
   index?: number | null;
@@ -107,7 +112,7 @@ export async function executeNotebook(file: string, opts: ExecuteOptions): Promi
   const output = path.join(opts.outDir, name);
   const python = findPythonWithNbclient();
   const script = path.join(projectRoot(), 'scripts', 'execute-notebook.py');
-  const args = [script, file, output, '--cwd', opts.cwd ?? path.dirname(path.resolve(file)), '--timeout', String(Math.max(1, Math.round(opts.cellTimeoutSec ?? 900))), '--kernel', KERNEL_NAME];
+  const args = [script, file, output, '--cwd', opts.cwd ?? path.dirname(path.resolve(file)), '--timeout', String(Math.max(1, Math.round(opts.cellTimeoutSec ?? DEFAULT_CELL_TIMEOUT_SEC))), '--kernel', KERNEL_NAME];
   if (opts.allowErrors) args.push('--allow-errors');
   const env = {
     ...process.env,
@@ -118,7 +123,7 @@ export async function executeNotebook(file: string, opts: ExecuteOptions): Promi
   };
   const started = Date.now();
   const errorCells: number[] = [];
-  let failure: RunnerEvent | undefined;
+  let failure: ExecutorEvent | undefined;
   let stderr = '';
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn(python, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -130,7 +135,7 @@ export async function executeNotebook(file: string, opts: ExecuteOptions): Promi
         const line = pending.slice(0, nl).trim();
         pending = pending.slice(nl + 1);
         if (!line.startsWith('{')) continue;
-        const ev = JSON.parse(line) as RunnerEvent;
+        const ev = JSON.parse(line) as ExecutorEvent;
         if (ev.event === 'cell') {
           if (ev.error) errorCells.push(ev.index!);
           opts.onProgress?.(`${name}: cell ${ev.index! + 1}/${source.cells.length} ${ev.error ? 'ERROR ' : ''}(${ev.seconds!.toFixed(1)} s)`);

@@ -6,9 +6,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../project-root';
 
-// Re-exported for the report modules that import it from here.
-export { projectRoot };
-
 export const KERNEL_NAME = 'tslab';
 export const KERNEL_DISPLAY_NAME = 'TypeScript (Optimizer Atlas)';
 

@@ -54,9 +54,15 @@ export const lrSensitivityKarate: ExperimentSpec = {
 };
 
 /** A sensible learning rate per optimizer for the MLP (torch's defaults where torch has one). */
-const COMPARE_LR: Record<(typeof BUILTIN_OPTIMIZER_NAMES)[number], number> = {
+const COMPARE_LR: Partial<Record<OptimizerName, number>> = {
   sgd: 0.01, momentum: 0.01, nesterov: 0.01, adagrad: 0.01, rmsprop: 0.001, adadelta: 1.0, adam: 0.001, adamax: 0.002,
 };
+
+function compareLearningRate(optimizer: OptimizerName): number {
+  const lr = COMPARE_LR[optimizer];
+  if (lr === undefined) throw new Error(`ours-vs-tfjs: no learning rate for the built-in "${optimizer}"; add it to COMPARE_LR in src/experiments/specs/beyond.ts.`);
+  return lr;
+}
 
 export const oursVsTfjs: ExperimentSpec = {
   id: 'ours-vs-tfjs',
@@ -64,11 +70,11 @@ export const oursVsTfjs: ExperimentSpec = {
   seed: null,
   reproduces: 'Beyond the seeds: seed 000\'s custom-vs-built-in comparison for every optimizer tfjs has, over several seeds.',
   description: 'Same model, data, seeds and hyperparameters; differences of convention (listed with each optimizer) are the only differences.',
-  series: BUILTIN_OPTIMIZER_NAMES.flatMap((optimizer: OptimizerName) => (['ours', 'tfjs'] as const).map((implementation): SeriesSpec => ({
+  series: BUILTIN_OPTIMIZER_NAMES.flatMap((optimizer) => (['ours', 'tfjs'] as const).map((implementation): SeriesSpec => ({
     id: `${optimizer}-${implementation}`,
     label: `${optimizer} (${implementation === 'ours' ? 'ours' : 'tfjs built-in'})`,
     model: 'mlp-128-64', optimizer, implementation,
-    hyperparams: { learningRate: COMPARE_LR[optimizer as keyof typeof COMPARE_LR] },
+    hyperparams: { learningRate: compareLearningRate(optimizer) },
     batchSize: 64, group: optimizer, params: { optimizer, implementation },
   }))),
   profiles: {
