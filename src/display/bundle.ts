@@ -2,7 +2,7 @@
 // passes in the static image and whether this output must carry plotly.js.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import { plotlyScriptPath } from './static-image';
+import { plotlyScriptPath } from '../browser/assets';
 import { isTable, tableToHtml, tableToText, type Table } from './table';
 import type { PlotlyFigure } from './theme';
 
