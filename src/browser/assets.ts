@@ -29,3 +29,13 @@ export function katexCssPath(): string {
 export function katexFontsDir(): string {
   return path.join(path.dirname(katexCssPath()), 'fonts');
 }
+
+/** The Jupyter kernel this project registers (`npm run kernel:install`; notebooks name it in their metadata). */
+export const KERNEL_NAME = 'tslab';
+
+/**
+ * plotly.js is also placed in that kernel's kernelspec folder, which every Jupyter server serves to its
+ * pages at <base>/kernelspecs/<kernel>/<file>: notebook charts load it from there instead of each
+ * carrying 4.6 MB of library.
+ */
+export const KERNELSPEC_PLOTLY_FILE = 'plotly.min.js';
