@@ -9,3 +9,4 @@ export * from './seed-comparisons';
 export * from './implementation-comparison';
 export * from './choose';
 export * from './schedule-views';
+export * from './landscape-list';
