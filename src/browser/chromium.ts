@@ -68,9 +68,9 @@ export function findBrowser(): BrowserChoice {
 /** Extra flags for a browser started inside another process (a notebook kernel): no crash-reporter daemon outliving it. */
 export const EMBEDDED_CHROMIUM_FLAGS = [...CHROMIUM_FLAGS, '--disable-breakpad', '--disable-crash-reporter'];
 
-export async function launchBrowser(opts: { args?: string[] } = {}): Promise<Browser> {
+export async function launchBrowser(opts: { args?: string[]; protocolTimeoutMs?: number } = {}): Promise<Browser> {
   const { executablePath } = findBrowser();
-  return puppeteer().launch({ executablePath, headless: true, args: [...CHROMIUM_FLAGS, ...(opts.args ?? [])], timeout: 60_000 });
+  return puppeteer().launch({ executablePath, headless: true, args: [...CHROMIUM_FLAGS, ...(opts.args ?? [])], timeout: 60_000, protocolTimeout: opts.protocolTimeoutMs });
 }
 
 /** Refuse every request that would leave the machine; returns the list of refused URLs. */

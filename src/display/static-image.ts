@@ -172,7 +172,9 @@ export function renderPngSync(figure: PlotlyFigure, opts: { width?: number; heig
     height: opts.height ?? figure.layout.height,
     scale: opts.scale ?? 1,
   });
-  const timeout = opts.timeoutMs ?? (first ? 60_000 : 30_000);
+  // The first call starts Chromium: 1–2 s on a quiet machine, but a minute was measured on a 2-core
+  // machine at load 24, so the first call gets a generous limit.
+  const timeout = opts.timeoutMs ?? (first ? 150_000 : 30_000);
   const waited = Atomics.wait(r.flag, 0, 0, timeout);
   const reply = receiveMessageOnPort(r.port)?.message as { id: number; pid?: number; launched?: boolean; png?: string; error?: string } | undefined;
   if (waited === 'timed-out' || !reply) return disable(`Chromium did not answer within ${timeout / 1000} s`);

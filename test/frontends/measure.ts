@@ -23,7 +23,7 @@ export async function measureNotebooks(names: string[]): Promise<NotebookMeasure
   const all = listNotebooks(path.join(projectRoot(), 'notebooks'));
   const files = names.length ? names.map((n) => all.find((f) => path.basename(f).startsWith(n)) ?? (() => { throw new Error(`no notebook ${n}`); })()) : all;
   const server = await startNotebookServer(files);
-  const browser = await launchBrowser();
+  const browser = await launchBrowser({ protocolTimeoutMs: 900_000 });
   const results: NotebookMeasure[] = [];
   try {
     for (const file of files) {
