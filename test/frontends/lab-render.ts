@@ -27,7 +27,7 @@ export function labBundle(): Promise<string> {
       bundle: true, format: 'iife', platform: 'browser', write: false, minify: true, logLevel: 'error',
       // Icons are imported as SVG text; stylesheets and fonts are not needed to see what renders.
       loader: { '.svg': 'text', '.css': 'empty', '.woff': 'empty', '.woff2': 'empty', '.ttf': 'empty', '.eot': 'empty' },
-      define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
+      define: { 'process.env.NODE_ENV': '"production"', global: 'window', __dirname: '"/"' },
     });
     return r.outputFiles[0].text;
   })();
