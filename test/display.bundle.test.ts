@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
-  PLOTLY_MIME, decodePng, encodePng, inKernel, lineChart, optimizePng, plotlyScriptPath, show, table, tableToText, toDisplayBundle, type PlotlyFigure,
+  PLOTLY_MIME, compactNumbers, decodePng, md, encodePng, inKernel, lineChart, optimizePng, plotlyScriptPath, show, table, tableToText, toDisplayBundle, type PlotlyFigure,
 } from '../src/display';
 import { plotlySource } from '../src/report/assets';
 
@@ -27,24 +27,27 @@ test('a figure bundle: Plotly JSON (complete, parseable), offline HTML, text sum
   assert.deepEqual(toDisplayBundle(f), toDisplayBundle(f));
 });
 
-test('the first chart can carry plotly.js inline: no script src, no CDN; the PNG goes in the bundle and the HTML', () => {
+test('a chart output is self-contained and light: the PNG once (inside the HTML), no plotly.js, a loader from the kernelspec', () => {
   const png = encodePng({ width: 2, height: 1, channels: 3, pixels: Uint8Array.from([255, 0, 0, 0, 0, 255]) }).toString('base64');
-  const b = toDisplayBundle(fig(), { includePlotlyLibrary: true, pngBase64: png });
+  const b = toDisplayBundle(fig(), { pngBase64: png, divId: 'chart-2' });
   const html = String(b.data['text/html']);
-  assert.ok(html.length > 1_000_000, 'plotly.js is inlined');
-  assert.match(html, /if \(!window\.Plotly\) \{ \(function \(define, module, exports\)/);
-  // (Assertions via assert.ok: a failing doesNotMatch would print the whole 4.5 MB library.)
-  assert.ok(!/<script[^>]*\bsrc=/i.test(html), 'no <script src>');
-  assert.ok(!/<link[^>]*\bhref=/i.test(html), 'no <link href>');
-  // plotly.js itself mentions URLs in strings (SVG namespaces, map tiles, help texts); everything
-  // outside the library — our loader and the chart — mentions none.
-  const library = html.indexOf('(function (define, module, exports) {');
-  const libraryEnd = html.indexOf('}).call(window); }</script>');
-  assert.ok(library > 0 && libraryEnd > library);
-  const ours = html.slice(0, library) + html.slice(libraryEnd);
-  assert.ok(!/https?:\/\//.test(ours), 'no URL outside plotly.js');
-  assert.equal(b.data['image/png'], png);
-  assert.ok(html.includes(`<img src="data:image/png;base64,${png}"`));
+  assert.deepEqual(Object.keys(b.data).sort(), [PLOTLY_MIME, 'text/html', 'text/plain'].sort(), 'no image/png entry: the PNG is stored once');
+  assert.equal(html.split(png).length - 1, 1, 'the PNG appears exactly once');
+  assert.ok(html.includes(`<div id="chart-2" class="atlas-chart"><img src="data:image/png;base64,${png}"`), 'the picture is inside the chart div (what untrusted front ends show)');
+  assert.ok(html.length < 10_000, `no library inlined (${html.length} chars)`);
+  assert.ok(html.includes('"kernelspecs/tslab/plotly.min.js"'), 'plotly.js comes from the kernelspec the server serves');
+  assert.ok(!/<script[^>]*\bsrc=/i.test(html) && !/https?:\/\//.test(html), 'no script src, no absolute URL');
+});
+
+test('figure numbers are rounded to 6 significant digits in both copies; integers and non-finite values kept', () => {
+  assert.deepEqual(compactNumbers({ a: [0.1 + 0.2, 1 / 3, 12345678.9, 7, NaN, -Infinity, 'x'], b: { c: Math.PI } }), {
+    a: [0.3, 0.333333, 12345700, 7, NaN, -Infinity, 'x'], b: { c: 3.14159 },
+  });
+  const f = lineChart({ title: 'T', xTitle: 'x', yTitle: 'y', series: [{ name: 's', x: [1, 2], mean: [1 / 3, 2 / 3] }] });
+  const b = toDisplayBundle(f);
+  assert.deepEqual((b.data[PLOTLY_MIME] as { data: { y: number[] }[] }).data[0].y, [0.333333, 0.666667]);
+  assert.ok(String(b.data['text/html']).includes('[0.333333,0.666667]'));
+  assert.ok(!String(b.data['text/html']).includes('0.3333333333'));
 });
 
 test('user text cannot break out of the script element', () => {
@@ -97,7 +100,7 @@ after(() => {
   delete require.cache[FAKE_TSLAB];
 });
 
-test('in a tslab kernel: one display_data per show() with every MIME type; plotly.js only in the first', () => {
+test('in a tslab kernel: one display_data per show() with every MIME type; each chart stands alone', () => {
   const sent: { msg: { data: Record<string, unknown>; metadata: unknown; transient: unknown }; update: boolean }[] = [];
   // What the kernel has loaded: tslab's jupyter module with the running cell's writer.
   require.cache[FAKE_TSLAB] = { id: FAKE_TSLAB, filename: FAKE_TSLAB, loaded: true, exports: { lastWriteDisplayData: (msg: never, update: boolean) => sent.push({ msg, update }) } } as unknown as NodeJS.Module;
@@ -117,9 +120,8 @@ test('in a tslab kernel: one display_data per show() with every MIME type; plotl
   assert.ok(sent.every((s) => s.update === false && typeof s.msg.transient === 'object'));
   const [first, second, tbl] = sent.map((s) => s.msg.data);
   assert.ok(PLOTLY_MIME in first && PLOTLY_MIME in second && 'text/plain' in first);
-  assert.ok(String(first['text/html']).includes('(function (define, module, exports)'));
-  assert.ok(!String(second['text/html']).includes('(function (define, module, exports)'));
-  assert.ok(String(second['text/html']).length < 20_000);
+  for (const d of [first, second]) assert.ok(String(d['text/html']).length < 20_000, 'no chart carries plotly.js');
+  assert.equal(String(first['text/html']).replace(/atlas-chart-[\w-]+/g, 'ID'), String(second['text/html']).replace(/atlas-chart-[\w-]+/g, 'ID'), 'the first chart is no different from the others');
   const ids = [first, second].map((d) => /<div id="([^"]+)"/.exec(String(d['text/html']))?.[1]);
   assert.notEqual(ids[0], ids[1], 'the same figure shown twice gets two divs');
   assert.deepEqual(Object.keys(tbl).sort(), ['text/html', 'text/plain']);
@@ -147,4 +149,23 @@ test('one plotly.js for notebooks and the report: plotly.js-dist-min, resolved i
   assert.equal(plotlySource(), readFileSync(file, 'utf8'), 'the report inlines the file the charts use');
   const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
   assert.equal(pkg.dependencies['plotly.js-dist'], undefined, 'plotly.js-dist duplicates plotly.js-dist-min');
+});
+
+test('md(): markdown plus an HTML copy that untrusted front ends show, math left for their MathJax', () => {
+  const sent: Record<string, unknown>[] = [];
+  require.cache[FAKE_TSLAB] = { id: FAKE_TSLAB, filename: FAKE_TSLAB, loaded: true, exports: { lastWriteDisplayData: (msg: { data: Record<string, unknown> }) => sent.push(msg.data) } } as unknown as NodeJS.Module;
+  try {
+    md('**Adam**: $\\hat m_t = m_t / (1 - \\beta_1^t)$ and $a_1 < b_2$\n\n$$\\theta_t = \\theta_{t-1} - \\eta\\, g_t$$\n\n| a | b |\n|---|---|\n| 1 | 2 |');
+  } finally {
+    delete require.cache[FAKE_TSLAB];
+  }
+  assert.equal(sent.length, 1);
+  const html = String(sent[0]['text/html']);
+  assert.match(String(sent[0]['text/markdown']), /^\*\*Adam\*\*/);
+  assert.match(html, /<strong>Adam<\/strong>/);
+  assert.ok(html.includes('\\(\\hat m_t = m_t / (1 - \\beta_1^t)\\)'), html);
+  assert.ok(html.includes('\\(a_1 &lt; b_2\\)'), 'TeX kept verbatim (escaped), underscores not turned into emphasis');
+  assert.ok(html.includes('\\[\\theta_t = \\theta_{t-1} - \\eta\\, g_t\\]'), html);
+  assert.match(html, /<table>[\s\S]*<td>1<\/td>/);
+  assert.throws(() => md(undefined as unknown as string), /expected a markdown string/);
 });

@@ -10,7 +10,7 @@ import { getExperiment } from '../src/experiments/specs';
 import { OPTIMIZER_COLORS, lineChart } from '../src/display';
 import {
   FAMILY_LANDSCAPES, TRAJECTORY_LEARNING_RATES, familyTrajectories, forceLayout, karateGraphFigure, lossTraceSeries,
-  chooseOptimizer, chooseHighlights, highlightsMarkdown, formatInterval, meanWithBand, sweepFinalTable, metricSeries, sweepCurveSeries, activeTfjsDifferences, implementationRows, implementationTable, implementationDifferenceFigure, notebookProfile, seed000Comparison, sweepSeries, optimizerMathMarkdown, prosConsMarkdown, ruleSource, ruleSourceMarkdown, seedNotesMarkdown,
+  chooseOptimizer, chooseHighlights, highlightsMarkdown, formatInterval, meanWithBand, sweepFinalTable, metricSeries, sweepCurveSeries, activeTfjsDifferences, implementationRows, implementationTable, implementationDifferenceFigure, seed000Comparison, sweepSeries, optimizerMathMarkdown, prosConsMarkdown, ruleSource, ruleSourceMarkdown, seedNotesMarkdown,
   stepByStep, stepByStepTable, trajectorySummaryTable,
 } from '../src/notebook-support';
 
@@ -291,18 +291,5 @@ describe('experiment views', () => {
     // One seed: no interval, no verdict on noise.
     const one = implementationRows({ ...data, records: records.filter((r) => r.config.seed === 0) });
     assert.ok(one.every((r) => r.beyondNoise === null && /one seed/.test(r.verdict)));
-  });
-  it('reads the profile from ATLAS_PROFILE, smoke when unset, and rejects unknown names', () => {
-    const saved = process.env.ATLAS_PROFILE;
-    try {
-      delete process.env.ATLAS_PROFILE;
-      assert.equal(notebookProfile(), 'smoke');
-      process.env.ATLAS_PROFILE = 'default';
-      assert.equal(notebookProfile(), 'default');
-      process.env.ATLAS_PROFILE = 'huge';
-      assert.throws(() => notebookProfile(), /Unknown profile "huge"/);
-    } finally {
-      if (saved === undefined) delete process.env.ATLAS_PROFILE; else process.env.ATLAS_PROFILE = saved;
-    }
   });
 });

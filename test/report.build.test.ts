@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { blockNetwork, launchBrowser } from '../src/report/browser';
+import { blockNetwork, launchBrowser } from '../src/browser/chromium';
 import { buildReport, type BuildResult } from '../src/report/build-report';
 import { readNotebook, countChartBundles } from '../src/report/notebook-format';
 

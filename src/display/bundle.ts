@@ -1,8 +1,7 @@
 // Jupyter display bundles: the MIME dictionary one output carries. Pure functions — the caller
-// passes in the static image and whether this output must carry plotly.js.
+// passes in the static image. Which front end reads which entry: README, "What each front end shows".
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
-import { plotlyScriptPath } from './static-image';
+import { KERNEL_NAME, KERNELSPEC_PLOTLY_FILE } from '../browser/assets';
 import { isTable, tableToHtml, tableToText, type Table } from './table';
 import type { PlotlyFigure } from './theme';
 
@@ -14,9 +13,7 @@ export interface DisplayBundle {
 }
 
 export interface FigureBundleOptions {
-  /** Inline plotly.js in this output (the first chart of a kernel session does; later ones reuse it). */
-  includePlotlyLibrary?: boolean;
-  /** PNG (base64) of the figure; also shown inside the HTML until the interactive chart replaces it. */
+  /** PNG (base64) of the figure, shown inside the HTML until the interactive chart replaces it (and for good where scripts do not run). */
   pngBase64?: string | null;
   /** DOM id of the chart's div; default derived from the figure's content. */
   divId?: string;
@@ -54,60 +51,103 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-let plotlySourceCache: string | undefined;
-
 /**
- * plotly.js as a <script> that defines window.Plotly even where require.js is present (classic
- * Notebook): the UMD header looks for define/module/exports, so they are shadowed for its duration.
+ * Numbers as JSON writes them after rounding to 6 significant digits: a contour grid or a long
+ * trajectory is mostly digits, and 17 of them draw the same chart as 6 (hover labels show ≤ 6).
+ * Integers, NaN and ±Infinity are left alone.
  */
-export function plotlyLibraryScript(): string {
-  plotlySourceCache ??= fs.readFileSync(plotlyScriptPath(), 'utf8').replace(/<\/script/gi, '<\\/script');
-  return `<script type="text/javascript">if (!window.Plotly) { (function (define, module, exports) {\n${plotlySourceCache}\n}).call(window); }</script>`;
+export function compactNumbers<T>(value: T): T {
+  if (typeof value === 'number') return (Number.isFinite(value) && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value) as T;
+  if (Array.isArray(value)) return value.map(compactNumbers) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compactNumbers(v)])) as T;
+  return value;
 }
 
-function figureHtml(fig: PlotlyFigure, divId: string, png: string | null | undefined, title: string): string {
-  const placeholder = png
-    ? `<img src="data:image/png;base64,${png}" alt="${title.replace(/"/g, '&quot;')}" style="max-width:100%;height:auto">`
-    : `<div style="padding:1em;color:#666;font-family:sans-serif">${title.replace(/</g, '&lt;')} — interactive chart (needs JavaScript)</div>`;
-  // The placeholder stays where scripts do not run; where they do, the live chart replaces it.
-  // A later chart may run before plotly.js has finished evaluating, so it waits briefly for it.
-  return `<div id="${divId}" class="atlas-chart" style="width:100%;min-height:${fig.layout.height}px">${placeholder}</div>
-<script type="text/javascript">
+/**
+ * The script that draws one chart. It does not depend on any other output: plotly.js is taken from
+ * the page if some chart already loaded it, else fetched once per page from the Jupyter server, which
+ * serves the files of this project's kernelspec at <base>/kernelspecs/<kernel>/ (classic Notebook,
+ * JupyterLab and Notebook 7 alike; `npm run kernel:install` puts plotly.js there). It is evaluated with
+ * define/module/exports shadowed, so it sets window.Plotly even where require.js is loaded (classic
+ * Notebook). Where it cannot be had (no server, kernel not installed), the static image stays with a
+ * one-line note. Where scripts do not run at all (untrusted notebooks), the image is all there is.
+ */
+function chartScript(divId: string, figureJson: string): string {
+  const url = `kernelspecs/${KERNEL_NAME}/${KERNELSPEC_PLOTLY_FILE}`;
+  return `<script type="text/javascript">
 (function () {
-  var fig = ${scriptJson({ data: fig.data, layout: fig.layout, frames: fig.frames ?? [], config: fig.config ?? {} })};
   var el = document.getElementById(${JSON.stringify(divId)});
-  var tries = 0;
-  function draw() {
-    if (!el) return;
-    var P = window.Plotly;
-    if (!P) {
-      if (++tries < 50) { setTimeout(draw, 100); return; }
-      el.insertAdjacentHTML('beforeend', '<p style="color:#a33;font-family:sans-serif">Interactive chart unavailable: plotly.js is not loaded on this page. Restart the kernel and run the notebook from the top (the first chart of a session carries plotly.js).</p>');
-      return;
-    }
-    el.innerHTML = '';
-    P.newPlot(el, fig);
+  if (!el) return;
+  var fig = ${figureJson};
+  function baseUrl() {
+    var b = document.body && document.body.getAttribute('data-base-url');
+    if (b) return b;
+    var c = document.getElementById('jupyter-config-data');
+    if (c) { try { return JSON.parse(c.textContent).baseUrl || '/'; } catch (e) {} }
+    return null;
   }
-  draw();
+  function plotly() {
+    if (window.Plotly) return Promise.resolve(window.Plotly);
+    if (!window.atlasPlotlyLoading) {
+      var base = baseUrl();
+      window.atlasPlotlyLoading = base === null ? Promise.reject(new Error('this page is not served by Jupyter'))
+        : fetch(base + (base.slice(-1) === '/' ? '' : '/') + ${JSON.stringify(url)}, { credentials: 'same-origin' })
+          .then(function (r) { if (!r.ok) throw new Error('the Jupyter server answered ' + r.status + ' for ' + r.url); return r.text(); })
+          .then(function (src) { new Function('define', 'module', 'exports', src).call(window); if (!window.Plotly) throw new Error('plotly.js did not define Plotly'); return window.Plotly; });
+    }
+    return window.atlasPlotlyLoading;
+  }
+  plotly().then(function (P) {
+    el.innerHTML = '';
+    el.style.minHeight = fig.layout.height + 'px';
+    return P.newPlot(el, fig);
+  }).catch(function (err) {
+    var p = document.createElement('p');
+    p.className = 'atlas-chart-note';
+    p.style.cssText = 'color:#666;font:12px sans-serif;margin:2px 0';
+    p.textContent = 'Static image: the interactive chart needs plotly.js from the Jupyter server (' + err.message + '). Run npm run kernel:install, restart Jupyter and reload.';
+    el.appendChild(p);
+  });
 })();
 </script>`;
 }
 
-/** The full MIME bundle for a figure: Plotly JSON, offline HTML, PNG (when given) and a text summary. */
+function figureHtml(fig: PlotlyFigure, divId: string, png: string | null | undefined, title: string, figureJson: string): string {
+  const picture = png
+    ? `<img src="data:image/png;base64,${png}" alt="${escapeAttr(title)}" style="max-width:100%;height:auto">`
+    : `<div style="padding:1em;color:#666;font-family:sans-serif">${title.replace(/</g, '&lt;')} — interactive chart (needs JavaScript)</div>`;
+  // The picture is what untrusted front ends show (they strip the script and never fall back to
+  // another MIME type); where scripts run, the live chart replaces it.
+  return `<div id="${divId}" class="atlas-chart">${picture}</div>\n${chartScript(divId, figureJson)}`;
+}
+
+function escapeAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+/**
+ * The MIME bundle for a figure or a table. A figure carries:
+ * - `application/vnd.plotly.v1+json`: the figure, for front ends that draw it themselves (VS Code,
+ *   JupyterLab with the plotly extension) and for the report, which redraws every chart;
+ * - `text/html`: the static PNG plus a script that draws the same figure (classic Notebook and
+ *   JupyterLab read only this: the script cannot reach the sibling JSON entry, hence the second copy);
+ * - `text/plain`: a one-line summary. The PNG is stored once, inside the HTML (no `image/png` entry:
+ *   no front end we support would pick it over the HTML).
+ */
 export function toDisplayBundle(item: PlotlyFigure | Table, opts: FigureBundleOptions = {}): DisplayBundle {
   if (isTable(item)) {
     return { data: { 'text/html': tableToHtml(item), 'text/plain': tableToText(item) }, metadata: {} };
   }
   validateFigure(item);
   const title = figureTitle(item);
-  const json = JSON.stringify({ data: item.data, layout: item.layout, frames: item.frames, config: item.config });
+  const figure = compactNumbers({ data: item.data, layout: item.layout, frames: item.frames, config: item.config });
+  const json = JSON.stringify(figure);
   const divId = opts.divId ?? `atlas-chart-${crypto.createHash('sha1').update(json).digest('hex').slice(0, 12)}`;
   const names = item.data.map((t) => t.name).filter((n): n is string => typeof n === 'string' && !n.endsWith(' band'));
   const data: Record<string, unknown> = {
     [PLOTLY_MIME]: JSON.parse(json),
-    'text/html': (opts.includePlotlyLibrary ? plotlyLibraryScript() + '\n' : '') + figureHtml(item, divId, opts.pngBase64, title),
+    'text/html': figureHtml(item, divId, opts.pngBase64, title, scriptJson({ ...figure, frames: figure.frames ?? [], config: figure.config ?? {} })),
     'text/plain': `[chart] ${title}${names.length ? ` — ${[...new Set(names)].join(', ')}` : ''}`,
   };
-  if (opts.pngBase64) data['image/png'] = opts.pngBase64;
   return { data, metadata: {} };
 }

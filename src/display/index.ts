@@ -6,5 +6,6 @@ export * from './landscape-figures';
 export * from './table';
 export * from './bundle';
 export * from './show';
-export { renderPngSync, closeStaticRenderer, staticImageStatus, staticImageBrowser, plotlyScriptPath } from './static-image';
+export { renderPngSync, closeStaticRenderer, staticImageStatus, staticImageBrowser } from './static-image';
+export { plotlyScriptPath } from '../browser/assets';
 export { decodePng, encodePng, optimizePng, type DecodedPng } from './png';

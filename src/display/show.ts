@@ -1,5 +1,6 @@
 // show(figure | table): one rich output in a tslab (Jupyter) kernel; a one-line summary elsewhere.
 import { toDisplayBundle, type DisplayBundle } from './bundle';
+import { markdownToHtml } from './markdown-html';
 import { renderPngSync } from './static-image';
 import { isTable, type Table } from './table';
 import type { PlotlyFigure } from './theme';
@@ -27,16 +28,7 @@ export function inKernel(): boolean {
   return kernelWriter() !== undefined;
 }
 
-let plotlyLibrarySent = false;
 let chartCounter = 0;
-
-/**
- * Make the next chart carry plotly.js again. Needed only if the output that carried it was cleared
- * while the kernel kept running (a restarted kernel starts afresh on its own).
- */
-export function resetPlotlyLoader(): void {
-  plotlyLibrarySent = false;
-}
 
 export interface ShowOptions {
   /** Attach a PNG of the chart (default true; ATLAS_STATIC_IMAGES=0 turns it off everywhere). */
@@ -45,8 +37,8 @@ export interface ShowOptions {
 
 /**
  * Display a figure or a table. In a tslab kernel: one output with every MIME type at once
- * (Plotly JSON for JupyterLab/VS Code and the report, offline HTML for classic Notebook,
- * PNG where scripts do not run). Elsewhere (plain node, tests): prints the text summary.
+ * (see toDisplayBundle: Plotly JSON for VS Code and the report, HTML with the static PNG and a
+ * drawing script for classic Notebook and JupyterLab). Elsewhere (plain node, tests): prints the text summary.
  * Returns nothing on purpose: a returned bundle would be echoed by the kernel as a huge value.
  */
 export function show(item: PlotlyFigure | Table, opts: ShowOptions = {}): void {
@@ -60,12 +52,22 @@ export function show(item: PlotlyFigure | Table, opts: ShowOptions = {}): void {
     bundle = toDisplayBundle(item);
   } else {
     const png = opts.staticImage === false ? null : renderPngSync(item);
-    bundle = toDisplayBundle(item, {
-      includePlotlyLibrary: !plotlyLibrarySent,
-      pngBase64: png,
-      divId: `atlas-chart-${process.pid}-${Date.now().toString(36)}-${++chartCounter}`,
-    });
-    plotlyLibrarySent = true;
+    bundle = toDisplayBundle(item, { pngBase64: png, divId: `atlas-chart-${process.pid}-${Date.now().toString(36)}-${++chartCounter}` });
   }
   writer({ data: bundle.data, metadata: bundle.metadata, transient: {} }, false);
+}
+
+/**
+ * Display markdown (math in $…$ / $$…$$). Unlike tslab's `display.markdown`, the output also carries
+ * an HTML rendering, so it stays readable where the notebook is not trusted (classic Notebook shows no
+ * untrusted `text/markdown`). The report renders the markdown itself. Outside a kernel: prints it.
+ */
+export function md(text: string): void {
+  if (typeof text !== 'string') throw new Error(`md(text): expected a markdown string, got ${text === null ? 'null' : typeof text}.`);
+  const writer = kernelWriter();
+  if (!writer) {
+    process.stdout.write(text + '\n');
+    return;
+  }
+  writer({ data: { 'text/markdown': text, 'text/html': markdownToHtml(text) }, metadata: {}, transient: {} }, false);
 }

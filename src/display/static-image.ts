@@ -12,19 +12,16 @@
 // worker; the caller blocks on Atomics.wait until the worker has the image, then takes the reply
 // with receiveMessageOnPort. One browser serves the whole process and is killed when it exits.
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { plotlyScriptPath } from '../browser/assets';
+import { EMBEDDED_CHROMIUM_FLAGS, findBrowser } from '../browser/chromium';
 import { optimizePng } from './png';
 import type { PlotlyFigure } from './theme';
 import { STATIC_WIDTH } from './theme';
 
-/**
- * The browser and its flags come from src/report/browser (the one place that knows how to find
- * Chromium), loaded lazily: importing the display must not load puppeteer in every notebook.
- */
+/** The browser and its flags (src/browser, below this module); an error message when there is none. */
 function chooseBrowser(): { executablePath: string; args: string[] } | string {
   try {
-    const browser = require('../report/browser') as typeof import('../report/browser');
-    // No crash-reporter daemon: it would outlive the browser as an orphan.
-    return { executablePath: browser.findBrowser().executablePath, args: [...browser.CHROMIUM_FLAGS, '--disable-breakpad', '--disable-crash-reporter'] };
+    return { executablePath: findBrowser().executablePath, args: EMBEDDED_CHROMIUM_FLAGS };
   } catch (e) {
     return String((e as Error).message ?? e).split('\n')[0];
   }
@@ -34,18 +31,6 @@ function chooseBrowser(): { executablePath: string; args: string[] } | string {
 export function staticImageBrowser(): string | undefined {
   const choice = chooseBrowser();
   return typeof choice === 'string' ? undefined : choice.executablePath;
-}
-
-/**
- * The one plotly.js file every chart uses (notebook bundles, static images, the report page):
- * plotly.js-dist-min, the same library as plotly.js-dist, minified (less than half the size).
- */
-export function plotlyScriptPath(): string {
-  try {
-    return require.resolve('plotly.js-dist-min/plotly.min.js');
-  } catch {
-    throw new Error('plotly.js-dist-min is not installed: run `npm ci` in the project folder (charts inline plotly.js from node_modules, never from a CDN).');
-  }
 }
 
 // Runs inside the worker (plain JavaScript: it must not depend on a TypeScript loader).
@@ -187,7 +172,9 @@ export function renderPngSync(figure: PlotlyFigure, opts: { width?: number; heig
     height: opts.height ?? figure.layout.height,
     scale: opts.scale ?? 1,
   });
-  const timeout = opts.timeoutMs ?? (first ? 60_000 : 30_000);
+  // The first call starts Chromium: 1–2 s on a quiet machine, but a minute was measured on a 2-core
+  // machine at load 24, so the first call gets a generous limit.
+  const timeout = opts.timeoutMs ?? (first ? 150_000 : 30_000);
   const waited = Atomics.wait(r.flag, 0, 0, timeout);
   const reply = receiveMessageOnPort(r.port)?.message as { id: number; pid?: number; launched?: boolean; png?: string; error?: string } | undefined;
   if (waited === 'timed-out' || !reply) return disable(`Chromium did not answer within ${timeout / 1000} s`);

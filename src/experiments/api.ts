@@ -4,8 +4,8 @@ import { initBackend } from '../backend';
 import type { EpochMetrics } from '../training/types';
 import { defaultResultsDir, openResults } from './cache';
 import { runnerDisplay } from './display';
-import { parseProfile } from './plan';
-import { defaultProfile, planAll, runExperiments, type RunnerEvent } from './runner';
+import { resolveProfile } from './profile';
+import { planAll, runExperiments, type RunnerEvent } from './runner';
 import { getExperiment } from './specs';
 import type { ProfileName, RunRecord } from './types';
 
@@ -25,7 +25,7 @@ export interface GetResultsOptions {
 export async function getResults(experimentId: string, opts: GetResultsOptions = {}): Promise<RunRecord[]> {
   const onEvent = opts.progress === false ? undefined : typeof opts.progress === 'function' ? opts.progress : runnerDisplay();
   const summary = await runExperiments({
-    ids: [experimentId], profile: opts.profile ?? defaultProfile(), force: opts.force, jobs: opts.jobs, resultsDir: opts.resultsDir, onEvent,
+    ids: [experimentId], profile: resolveProfile({ caller: 'cli', explicit: opts.profile }).profile, force: opts.force, jobs: opts.jobs, resultsDir: opts.resultsDir, onEvent,
   });
   return summary.records;
 }
@@ -39,7 +39,7 @@ export async function getCachedResults(experimentId: string, opts: Pick<GetResul
   const resultsDir = opts.resultsDir ?? defaultResultsDir();
   openResults(resultsDir);
   const problems: string[] = [];
-  const planned = planAll([getExperiment(experimentId)], parseProfile(opts.profile ?? defaultProfile()), backend, resultsDir, false, (p) => problems.push(p));
+  const planned = planAll([getExperiment(experimentId)], resolveProfile({ caller: 'cli', explicit: opts.profile }).profile, backend, resultsDir, false, (p) => problems.push(p));
   const records = planned.flatMap((r) => (r.cached ? [r.cached] : []));
   return { records, missing: planned.length - records.length, problems };
 }

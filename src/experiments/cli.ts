@@ -3,8 +3,9 @@
 import { parseArgs } from 'node:util';
 import { defaultResultsDir } from './cache';
 import { formatDuration, runnerDisplay } from './display';
-import { estimateSeconds, parseProfile, planRuns } from './plan';
-import { defaultJobs, defaultProfile, runExperiments } from './runner';
+import { estimateSeconds, planRuns } from './plan';
+import { resolveProfile } from './profile';
+import { defaultJobs, runExperiments } from './runner';
 import { EXPERIMENTS, getExperiment } from './specs';
 import { PROFILE_NAMES, type ProfileName } from './types';
 
@@ -47,7 +48,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new Error(`${(err as Error).message}\n\n${USAGE}`);
   }
   const { values, positionals } = parsed;
-  const profile = values.profile !== undefined ? parseProfile(values.profile) : defaultProfile();
+  const profile = resolveProfile({ caller: 'cli', explicit: values.profile }).profile;
   let jobs = defaultJobs();
   if (values.jobs !== undefined) {
     jobs = Number(values.jobs);

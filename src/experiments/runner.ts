@@ -11,7 +11,8 @@ import { cachedResult, claimRun, defaultResultsDir, isClaimed, openResults, stor
 import { runName } from './display';
 import { executeRun, type RunOutcome } from './execute';
 import { assertCompiledCodeIsCurrent, fingerprintSources, runHash, runSources } from './fingerprint';
-import { estimateSeconds, parseProfile, planRuns, seriesLabel } from './plan';
+import { estimateSeconds, planRuns, seriesLabel } from './plan';
+import { resolveProfile } from './profile';
 import type { ParentMessage, WorkerMessage } from './protocol';
 import { getExperiment, EXPERIMENT_IDS } from './specs';
 import type { ExperimentSpec, ProfileName, RunConfig, RunRecord } from './types';
@@ -40,7 +41,7 @@ export type RunnerEvent =
 export interface RunnerOptions {
   /** Experiment ids (default: all). */
   ids?: string[];
-  /** Default: ATLAS_PROFILE, else 'default'. */
+  /** Default: ATLAS_PROFILE, else 'default' (see profile.ts). */
   profile?: ProfileName | string;
   /** Recompute even when a cached record exists. */
   force?: boolean;
@@ -61,11 +62,6 @@ export interface RunSummary {
   diverged: number;
   failed: number;
   seconds: number;
-}
-
-/** ATLAS_PROFILE (e.g. smoke for a quick report build in CI), else 'default'. */
-export function defaultProfile(): ProfileName {
-  return parseProfile(process.env.ATLAS_PROFILE?.trim() || 'default');
 }
 
 export function defaultJobs(): number {
@@ -266,7 +262,7 @@ const WAIT_POLL_MS = 500;
 export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSummary> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const profile = parseProfile(opts.profile ?? defaultProfile());
+  const profile = resolveProfile({ caller: 'cli', explicit: opts.profile }).profile;
   const ids = opts.ids?.length ? opts.ids : [...EXPERIMENT_IDS];
   const specs = ids.map(getExperiment); // unknown ids fail here, before any work
   const resultsDir = opts.resultsDir ?? defaultResultsDir();

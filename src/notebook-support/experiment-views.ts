@@ -1,19 +1,14 @@
-// What the experiment notebooks show, computed from run records: the profile a notebook runs at,
-// where its numbers came from, curves with their across-seed bands, and training-loss traces.
+// What the experiment notebooks show, computed from run records (at the profile resolveProfile
+// picks for notebooks): where its numbers came from, curves with their across-seed bands, and training-loss traces.
 import type { MetricSeries } from '../display/charts';
 import { curves, getResults, meanInterval, bySeries, type MetricSelector } from '../experiments/api';
 import { runnerDisplay } from '../experiments/display';
 import type { RunnerEvent } from '../experiments/runner';
-import { parseProfile } from '../experiments/plan';
+import { resolveProfile } from '../experiments/profile';
 import { getExperiment } from '../experiments/specs';
 import type { ExperimentSpec, ProfileName, RunRecord, SeriesSpec } from '../experiments/types';
 import type { SeriesIdentity } from '../display/palette';
 import { meanWithBand } from './intervals';
-
-/** The profile notebooks run at: ATLAS_PROFILE, or 'smoke' when unset (so a fresh checkout runs in seconds). */
-export function notebookProfile(): ProfileName {
-  return parseProfile(process.env.ATLAS_PROFILE?.trim() || 'smoke');
-}
 
 export interface ExperimentData {
   spec: ExperimentSpec;
@@ -28,7 +23,7 @@ export interface ExperimentData {
  */
 export async function loadExperiment(id: string, opts: { profile?: ProfileName; jobs?: number } = {}): Promise<ExperimentData> {
   const spec = getExperiment(id);
-  const profile = opts.profile ?? notebookProfile();
+  const profile = resolveProfile({ caller: 'notebook', explicit: opts.profile }).profile;
   // Silent when everything is cached: a "0 to run" line is noise in a notebook and in the report.
   const display = runnerDisplay({ stream: process.stdout, interactive: false });
   let training = false;

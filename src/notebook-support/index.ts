@@ -10,3 +10,4 @@ export * from './implementation-comparison';
 export * from './choose';
 export * from './schedule-views';
 export * from './intervals';
+export * from './landscape-list';

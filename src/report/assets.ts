@@ -3,7 +3,7 @@
 // a highlight.js theme, plotly.js (once), the page layout and its small runtime script.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { plotlyScriptPath } from '../display/static-image';
+import { katexCssPath, katexFontsDir, packageFile, plotlyScriptPath } from '../browser/assets';
 import { projectRoot } from '../project-root';
 
 export interface ReportAssets {
@@ -15,19 +15,10 @@ export interface ReportAssets {
   runtimeJs: string;
 }
 
-function packageFile(spec: string): string {
-  try {
-    return require.resolve(spec, { paths: [projectRoot()] });
-  } catch {
-    throw new Error(`Cannot find ${spec}: run \`npm ci\` (the report inlines it from node_modules).`);
-  }
-}
-
 /** KaTeX's stylesheet with each @font-face reduced to its woff2 file, embedded as a data: URL. */
 export function inlineKatexCss(): string {
-  const cssFile = packageFile('katex/dist/katex.min.css');
-  const fontsDir = path.join(path.dirname(cssFile), 'fonts');
-  const css = fs.readFileSync(cssFile, 'utf8');
+  const fontsDir = katexFontsDir();
+  const css = fs.readFileSync(katexCssPath(), 'utf8');
   return css.replace(/src:\s*([^;}]+)/g, (whole, sources: string) => {
     const woff2 = /url\((?:"|')?(fonts\/[^)"']+\.woff2)(?:"|')?\)/.exec(sources);
     if (!woff2) return whole;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { buildDist, distIsStale } from '../build-dist';
 import { DEFAULT_CELL_TIMEOUT_SEC, executeNotebooks, listNotebooks, type ExecutedNotebook } from './execute-notebooks';
 import { projectRoot } from '../project-root';
-import { EXPERIMENT_IDS, defaultJobs, defaultResultsDir, parseProfile, runExperiments, runnerDisplay, type ProfileName } from '../experiments';
+import { EXPERIMENT_IDS, defaultJobs, defaultResultsDir, recordReportProfile, runExperiments, runnerDisplay, type ProfileName } from '../experiments';
 import { countChartBundles, joinText, readNotebook, type Notebook } from './notebook-format';
 import { printPdf, type PrintResult } from './print-pdf';
 import { renderReportHtml, type ReportMeta } from './render-html';
@@ -38,11 +38,6 @@ export interface BuildResult {
   tables: number;
   pdfInfo?: PrintResult;
   timings: Record<string, number>;
-}
-
-/** The report's profile: the flag, else ATLAS_PROFILE, else "default" (what the README's command builds). */
-export function reportProfile(value: string | undefined): Profile {
-  return parseProfile((value ?? 'default').trim());
 }
 
 /**
@@ -142,6 +137,8 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
       onProgress: (l) => log(`  ${l}`),
     });
   });
+  // Notebooks opened by hand from now on show this profile's results (src/experiments/profile.ts).
+  if (!opts.renderOnly) recordReportProfile(opts.profile, defaultResultsDir());
   for (const nb of executed) log(`  ${nb.name}: ${nb.cellCount} cells in ${nb.seconds.toFixed(1)} s${nb.errorCells.length ? `, ${nb.errorCells.length} failed (kept: --allow-errors)` : ''}`);
   log(`  executed notebooks: ${path.relative(process.cwd(), notebooksOut) || notebooksOut}`);
 

@@ -1,7 +1,8 @@
 // `npm run report [-- --profile smoke|default|full] [--allow-errors] [--no-pdf] ...`
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, PROFILES, buildReport, reportProfile } from './build-report';
+import { resolveProfile } from '../experiments/profile';
+import { DEFAULTS, PROFILES, buildReport } from './build-report';
 import { DEFAULT_CELL_TIMEOUT_SEC, NotebookExecutionError } from './execute-notebooks';
 
 const USAGE = `Usage: npm run report [-- options]
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const timeout = values['cell-timeout'] === undefined ? d.cellTimeoutSec : Number(values['cell-timeout']);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--cell-timeout expects a positive number of seconds, got "${values['cell-timeout']}".`);
   await buildReport({
-    profile: reportProfile(values.profile ?? process.env.ATLAS_PROFILE),
+    profile: resolveProfile({ caller: 'cli', explicit: values.profile }).profile,
     allowErrors: values['allow-errors']!,
     pdf: !values['no-pdf'],
     experiments: !values['no-experiments'],

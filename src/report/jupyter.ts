@@ -4,9 +4,11 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { KERNEL_NAME, KERNELSPEC_PLOTLY_FILE, plotlyScriptPath } from '../browser/assets';
 import { projectRoot } from '../project-root';
 
-export const KERNEL_NAME = 'tslab';
+export { KERNEL_NAME };
+
 export const KERNEL_DISPLAY_NAME = 'TypeScript (Optimizer Atlas)';
 
 const INSTALL_JUPYTER_HELP = [
@@ -44,11 +46,23 @@ export function kernelSpec(root: string = projectRoot()): KernelSpec {
   };
 }
 
-/** Write `<dataDir>/kernels/tslab/kernel.json`; returns the kernel folder. */
+/**
+ * Write `<dataDir>/kernels/tslab/kernel.json`, and plotly.js beside it: Jupyter servers serve a
+ * kernelspec's files to their pages, which is where notebook charts load plotly.js from (see
+ * src/display/bundle.ts). A symlink to node_modules (follows `npm ci` updates), else a copy
+ * (Windows without symlink rights). Returns the kernel folder.
+ */
 export function writeKernelSpec(dataDir: string, root: string = projectRoot()): string {
   const dir = path.join(dataDir, 'kernels', KERNEL_NAME);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'kernel.json'), JSON.stringify(kernelSpec(root), null, 2) + '\n');
+  const plotly = path.join(dir, KERNELSPEC_PLOTLY_FILE);
+  fs.rmSync(plotly, { force: true });
+  try {
+    fs.symlinkSync(plotlyScriptPath(), plotly);
+  } catch {
+    fs.copyFileSync(plotlyScriptPath(), plotly);
+  }
   return dir;
 }
 

@@ -22,7 +22,7 @@ function main(): void {
   const jupyter = findJupyter();
   const dataDir = jupyterDataDir(jupyter);
   const dir = writeKernelSpec(dataDir);
-  console.log(`Installed kernel "${KERNEL_NAME}" (${KERNEL_DISPLAY_NAME}) in ${dir}`);
+  console.log(`Installed kernel "${KERNEL_NAME}" (${KERNEL_DISPLAY_NAME}) in ${dir}, with plotly.js for the notebooks' charts`);
   console.log(confirmWithJupyter(dir));
   console.log('Open notebooks/ in JupyterLab, Jupyter Notebook or VS Code and pick that kernel.');
 }

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'puppeteer';
-import { blockNetwork, launchBrowser } from './browser';
+import { blockNetwork, launchBrowser } from '../browser/chromium';
 import { escapeHtml } from './markdown';
 
 export interface PrintOptions {

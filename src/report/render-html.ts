@@ -181,11 +181,12 @@ function renderOutput(out: NotebookOutput, cell: NotebookCell, state: RenderStat
   for (const mime of ['image/png', 'image/jpeg', 'image/gif']) {
     if (data[mime]) return `<div class="output image"><img alt="" src="data:${mime};base64,${joinText(data[mime] as string).replace(/\s/g, '')}"></div>`;
   }
+  // Markdown first: md() outputs also carry an HTML copy for untrusted front ends; the report renders the source (KaTeX).
+  if (data['text/markdown'] !== undefined) return `<div class="output markdown">${numberMarkdownTables(md.render(joinText(data['text/markdown'] as string)), state)}</div>`;
   if (data['text/html'] !== undefined) {
     const html = sanitizeOutputHtml(joinText(data['text/html'] as string));
     return /<table[\s>]/i.test(html) ? renderHtmlTable(html, cell, state) : `<div class="output html">${html}</div>`;
   }
-  if (data['text/markdown'] !== undefined) return `<div class="output markdown">${numberMarkdownTables(md.render(joinText(data['text/markdown'] as string)), state)}</div>`;
   if (data['text/latex'] !== undefined) {
     const tex = joinText(data['text/latex'] as string).trim().replace(/^\$\$?|\$\$?$/g, '');
     return `<div class="output math-display">${renderMath(tex, true)}</div>`;

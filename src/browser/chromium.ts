@@ -1,7 +1,14 @@
-// Which Chromium prints the PDF and runs the browser tests: PUPPETEER_EXECUTABLE_PATH, else a system
-// Chromium/Chrome (offline machines cannot download one), else the browser puppeteer downloaded.
+// The one place that knows the browser: which Chromium prints the PDF, draws the notebooks' static
+// chart images and runs the browser tests (PUPPETEER_EXECUTABLE_PATH, else a system Chromium/Chrome —
+// offline machines cannot download one — else the browser puppeteer downloaded), its flags, launching.
+// Below both src/report and src/display; it imports neither. puppeteer is loaded only when needed:
+// a notebook kernel that imports the display must not pay for it.
 import * as fs from 'node:fs';
-import puppeteer, { type Browser, type Page } from 'puppeteer';
+import type { Browser, Page } from 'puppeteer';
+
+function puppeteer(): typeof import('puppeteer').default {
+  return (require('puppeteer') as typeof import('puppeteer')).default;
+}
 
 const SYSTEM_BROWSERS = [
   '/usr/bin/chromium',
@@ -42,7 +49,7 @@ export function findBrowser(): BrowserChoice {
   if (system) return { executablePath: system, source: 'system' };
   let own = '';
   try {
-    own = puppeteer.executablePath();
+    own = puppeteer().executablePath();
   } catch {
     /* no download configured */
   }
@@ -58,9 +65,12 @@ export function findBrowser(): BrowserChoice {
   );
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** Extra flags for a browser started inside another process (a notebook kernel): no crash-reporter daemon outliving it. */
+export const EMBEDDED_CHROMIUM_FLAGS = [...CHROMIUM_FLAGS, '--disable-breakpad', '--disable-crash-reporter'];
+
+export async function launchBrowser(opts: { args?: string[]; protocolTimeoutMs?: number } = {}): Promise<Browser> {
   const { executablePath } = findBrowser();
-  return puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_FLAGS, timeout: 60_000 });
+  return puppeteer().launch({ executablePath, headless: true, args: [...CHROMIUM_FLAGS, ...(opts.args ?? [])], timeout: 60_000, protocolTimeout: opts.protocolTimeoutMs });
 }
 
 /** Refuse every request that would leave the machine; returns the list of refused URLs. */
