@@ -10,6 +10,7 @@ import { projectRoot } from './jupyter';
 import { EXPERIMENT_IDS, defaultJobs, defaultResultsDir, parseProfile, runExperiments, runnerDisplay, type ProfileName } from '../experiments';
 import { countChartBundles, joinText, readNotebook, type Notebook } from './notebook-format';
 import { printPdf, type PrintResult } from './print-pdf';
+import { checkExecuted, codeFingerprint } from './provenance';
 import { renderReportHtml, type ReportMeta } from './render-html';
 
 export { PROFILE_NAMES as PROFILES } from '../experiments';
@@ -90,6 +91,17 @@ function previouslyExecuted(source: string, notebooksOut: string): ExecutedNoteb
   return { name, source, output, seconds: 0, cellCount: nb.cells.length, errorCells };
 }
 
+/** Write via a temp file and rename: an interrupted build never leaves a half-written report. */
+function writeFileAtomic(file: string, data: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
 async function step<T>(name: string, timings: Record<string, number>, log: (l: string) => void, fn: () => Promise<T>): Promise<T> {
   log(`▶ ${name}`);
   const t0 = performance.now();
@@ -122,12 +134,27 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
     if (summary.failed && !opts.allowErrors) throw new Error(`${summary.failed} experiment run(s) failed (see above). Fix them, or build with --allow-errors.`);
   });
 
+  let renderedProfile: string = opts.profile;
   const executed = await step('2/4 execute notebooks', timings, log, async () => {
     if (opts.renderOnly) {
-      const present = files.filter((f) => fs.existsSync(path.join(notebooksOut, path.basename(f))));
-      for (const f of files) if (!present.includes(f)) log(`  ${path.basename(f)}: not executed yet, left out (--render-only)`);
+      // Only complete copies executed from today's notebooks and code: a half-executed or stale copy
+      // would be rendered as if it were the report.
+      const code = codeFingerprint(root);
+      const checked = files.map((f) => ({ f, check: checkExecuted(f, path.join(notebooksOut, path.basename(f)), code) }));
+      for (const { f, check } of checked) if (check.state === 'missing') log(`  ${path.basename(f)}: not executed yet, left out (--render-only)`);
+      const refused = checked.flatMap(({ f, check }) => (check.state === 'incomplete' || check.state === 'stale' ? [`  ${path.basename(f)} (${check.state}): ${check.reason}`] : []));
+      if (refused.length) {
+        throw new Error([
+          `--render-only: ${refused.length} executed notebook(s) in ${notebooksOut} do not match what they would show today:`,
+          ...refused,
+          'Fix: build the report without --render-only (cached experiment results are reused; only the notebooks run again).',
+        ].join('\n'));
+      }
+      const present = checked.filter(({ check }) => check.state === 'ok');
       if (!present.length) throw new Error(`--render-only: nothing executed in ${notebooksOut}; build the report once without it.`);
-      return present.map((f) => previouslyExecuted(f, notebooksOut));
+      const profiles = [...new Set(present.map(({ check }) => (check.state === 'ok' ? check.provenance.profile : '')))];
+      renderedProfile = profiles.join(' and ');
+      return present.map(({ f }) => previouslyExecuted(f, notebooksOut));
     }
     if (distIsStale(root)) {
       log('  src/ changed since the last build: compiling dist/ (the package notebooks import)');
@@ -148,7 +175,7 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
   const htmlFile = path.join(opts.outDir, 'report.html');
   const meta: ReportMeta = {
     title: 'Optimizer Atlas',
-    profile: opts.profile,
+    profile: renderedProfile,
     ...(await backendAndMachine()),
     // The records say which backend produced the numbers; the probe above covers notebooks without records.
     ...(recordBackends.length ? { backend: recordBackends.join(' and ') } : {}),
@@ -162,7 +189,7 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
       meta,
     );
     fs.mkdirSync(opts.outDir, { recursive: true });
-    fs.writeFileSync(htmlFile, r.html);
+    writeFileAtomic(htmlFile, r.html);
     return r;
   });
   const charts = executed.reduce((n, e) => n + countChartBundles(readNotebook(e.output)), 0);

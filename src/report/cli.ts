@@ -49,5 +49,5 @@ main().catch((err: unknown) => {
   const e = err as Error;
   console.error(`\nreport failed: ${e instanceof NotebookExecutionError ? e.message : e.message || String(e)}`);
   if (!(e instanceof NotebookExecutionError) && /Unknown option|Unexpected argument/.test(e.message)) console.error(USAGE);
-  process.exit(1);
+  process.exit(e instanceof NotebookExecutionError && e.kind === 'interrupted' ? 130 : 1);
 });
