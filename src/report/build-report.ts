@@ -6,7 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildDist, distIsStale } from '../build-dist';
 import { executeNotebooks, listNotebooks, type ExecutedNotebook } from './execute-notebooks';
-import { projectRoot } from './jupyter';
+import { findPythonWithNbclient, projectRoot, tslabCommand } from './jupyter';
+import { findBrowser } from './browser';
+import { assertPreflight, checkWith, checkWritableDir } from '../preflight';
 import { EXPERIMENT_IDS, defaultJobs, defaultResultsDir, parseProfile, runExperiments, runnerDisplay, type ProfileName } from '../experiments';
 import { countChartBundles, joinText, readNotebook, type Notebook } from './notebook-format';
 import { printPdf, type PrintResult } from './print-pdf';
@@ -27,6 +29,8 @@ export interface BuildOptions {
   experiments: boolean;
   /** Skip experiments and execution; render the notebooks already executed in <outDir>/notebooks (template work). */
   renderOnly?: boolean;
+  /** Worker processes for the experiments step (default: one per core; 0 = in this process). */
+  jobs?: number;
   log: (line: string) => void;
 }
 
@@ -102,6 +106,45 @@ function writeFileAtomic(file: string, data: string): void {
   }
 }
 
+/**
+ * Everything the build will need, checked before its first step: writable folders, the Jupyter
+ * client and the kernel (to execute notebooks), a browser (for the PDF, and for the static chart
+ * images the notebooks embed unless ATLAS_STATIC_IMAGES=0). All problems are reported at once.
+ */
+function preflight(opts: BuildOptions, root: string, notebooksOut: string): void {
+  const execute = !opts.renderOnly;
+  const staticImages = process.env.ATLAS_STATIC_IMAGES !== '0';
+  const browserFor = [opts.pdf && 'the PDF', execute && staticImages && 'the charts\' static images in the notebooks'].filter(Boolean).join(' and ');
+  const browserFix = (err: string) => [
+    ...(err.includes('PUPPETEER_EXECUTABLE_PATH=') ? ['point PUPPETEER_EXECUTABLE_PATH at a Chromium or Chrome binary, or unset it.'] : [
+      'install one — Debian/Ubuntu: sudo apt-get install chromium; macOS/Windows: Google Chrome, or `npx puppeteer browsers install chrome` (needs internet);',
+      'or set PUPPETEER_EXECUTABLE_PATH to a Chromium/Chrome binary.',
+    ]),
+    'Or build without a browser: --no-pdf, with ATLAS_STATIC_IMAGES=0 (charts stay interactive, without a static image).',
+  ].join('\n');
+  let browserProblem;
+  if (browserFor) {
+    try {
+      findBrowser();
+    } catch (err) {
+      const message = (err as Error).message;
+      const first = message.split('\n')[0].replace(/ to print the PDF\.$/, '.').replace(/(does not exist\.).*/, '$1');
+      browserProblem = { what: `No browser for ${browserFor}: ${first}`, fix: browserFix(message) };
+    }
+  }
+  const outProblem = checkWritableDir(opts.outDir, 'output folder', 'make it writable, or choose another with --out DIR.');
+  assertPreflight('npm run report', [
+    outProblem,
+    execute && !outProblem ? checkWritableDir(notebooksOut, 'folder for executed notebooks', 'make it writable, or choose another output folder with --out DIR.') : undefined,
+    execute && opts.experiments
+      ? checkWritableDir(defaultResultsDir(), 'results folder', 'make it writable, or set ATLAS_RESULTS_DIR to another folder (or build with --no-experiments if the notebooks read no results).')
+      : undefined,
+    execute ? checkWith('No Jupyter client to execute the notebooks', findPythonWithNbclient) : undefined,
+    execute ? checkWith('No TypeScript kernel to execute the notebooks', () => tslabCommand(root), 'run `npm ci` in the project folder (it installs tslab).') : undefined,
+    browserProblem,
+  ]);
+}
+
 async function step<T>(name: string, timings: Record<string, number>, log: (l: string) => void, fn: () => Promise<T>): Promise<T> {
   log(`▶ ${name}`);
   const t0 = performance.now();
@@ -120,6 +163,7 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
   const files = listNotebooks(opts.notebooksDir);
   if (!files.length) throw new Error(`No notebooks (*.ipynb) in ${opts.notebooksDir}.`);
   const notebooksOut = path.join(opts.outDir, 'notebooks');
+  preflight(opts, root, notebooksOut);
 
   let recordBackends: string[] = [];
   await step('1/4 experiments', timings, log, async () => {
@@ -128,7 +172,7 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
     if (!ids.length) return log('  no notebook reads an experiment: nothing to run');
     // Cached records are reused; missing ones train in parallel worker processes. The notebooks
     // then find every record in the cache (same profile, same results folder).
-    const summary = await runExperiments({ ids, profile: opts.profile, jobs: defaultJobs(), resultsDir: defaultResultsDir(), onEvent: runnerDisplay() });
+    const summary = await runExperiments({ ids, profile: opts.profile, jobs: opts.jobs ?? defaultJobs(), resultsDir: defaultResultsDir(), onEvent: runnerDisplay() });
     log(`  ${ids.length} experiments, ${summary.records.length} runs: ${summary.cached} cached, ${summary.ran} trained${summary.diverged ? `, ${summary.diverged} diverged (a result, kept)` : ''}${summary.failed ? `, ${summary.failed} FAILED` : ''} → ${defaultResultsDir()}`);
     recordBackends = [...new Set(summary.records.map((r) => `${r.backend.name} (tfjs ${r.backend.tfjsVersion})`))];
     if (summary.failed && !opts.allowErrors) throw new Error(`${summary.failed} experiment run(s) failed (see above). Fix them, or build with --allow-errors.`);
