@@ -147,8 +147,13 @@ export async function executeNotebook(file: string, opts: ExecuteOptions): Promi
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn(python, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     // Ctrl-C or a kill: let the executor stop the kernel and set the partial copy aside before this
-    // process exits (the caller sees the 'interrupted' failure). It ignores a repeated signal.
-    const stop = () => child.kill('SIGINT');
+    // process exits (the caller sees the 'interrupted' failure). It ignores a repeated signal; a
+    // second Ctrl-C here quits at once (the executor still finishes its clean-up).
+    let signals = 0;
+    const stop = () => {
+      if (++signals > 1) process.exit(130);
+      child.kill('SIGINT');
+    };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     child.on('close', () => {
