@@ -31,6 +31,16 @@ function run(args: string[], opts: { onOutput?: (all: string, child: ReturnType<
   });
 }
 
+/** Child process ids of `pid` (Linux). */
+function workersOf(pid: number): string[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)
+      .filter((child) => /experiments\/worker/.test(fs.readFileSync(`/proc/${child}/cmdline`, 'utf8')));
+  } catch {
+    return [];
+  }
+}
+
 describe('error output of the command-line tools', () => {
   it('describeError: the message, our file and line, a hint for system errors', () => {
     const err = Object.assign(new Error("EACCES: permission denied, mkdir '/data/results/seed000'"), { code: 'EACCES', path: '/data/results/seed000' });
@@ -52,19 +62,25 @@ describe('error output of the command-line tools', () => {
     assert.match(output, /fixture: ENOENT: no such file or directory, mkdir '\/proc\/atlas-cannot-create\/here'\n {2}at test\/fixtures\/errors\/uncaught-after-wasm\.ts:10\nHint: /);
   });
 
-  it('workers of a runner killed with SIGKILL before they were ready exit quietly', async () => {
+  it('workers of a runner killed with SIGKILL before they were ready exit quietly', { skip: !fs.existsSync('/proc/self/task') && 'needs Linux /proc' }, async () => {
     const results = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-kill9-'));
     try {
       let killed = false;
+      let watching: NodeJS.Timeout | undefined;
       const { output } = await run(['src/experiments/cli.ts', '--profile', 'smoke', '--jobs', '2', '--results', results, 'seed000'], {
         onOutput: (all, child) => {
-          // The plan line is printed just before the workers are forked.
-          if (!killed && /to run on 2 worker/.test(all)) {
+          // The plan line is printed just before the workers are forked: kill the runner as soon as
+          // both exist, while they are still starting their backend (seconds).
+          if (watching || !/to run on 2 worker/.test(all)) return;
+          watching = setInterval(() => {
+            if (killed || workersOf(child.pid!).length < 2) return;
             killed = true;
+            clearInterval(watching);
             child.kill('SIGKILL');
-          }
+          }, 20);
         },
       });
+      clearInterval(watching);
       assert.ok(killed, output);
       assert.ok(!output.includes('WasmBackendModule'), 'no minified tfjs source');
       assert.ok(!/ERR_IPC_CHANNEL_CLOSED|Node\.js v/.test(output), `workers crashed:\n${output.slice(0, 1500)}`);
