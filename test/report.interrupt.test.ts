@@ -31,6 +31,15 @@ function writeNotebook(file: string, marker: string): void {
 const build = (notebooksDir: string, outDir: string, renderOnly = false) =>
   buildReport({ profile: 'smoke', allowErrors: false, notebooksDir, outDir, cellTimeoutSec: 300, pdf: false, experiments: false, renderOnly, log: () => {} });
 
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `npm run report` in its own process group, sent SIGINT (as Ctrl-C does) once `cell 2/4` has run. */
 function interruptedReport(notebooksDir: string, outDir: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
@@ -50,8 +59,11 @@ function interruptedReport(notebooksDir: string, outDir: string): Promise<{ code
     child.stderr.on('data', onData);
     const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 100_000);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', async (code) => {
       clearTimeout(guard);
+      // Whatever the CLI left running in its group (the executor finishing its clean-up) must be done
+      // too before the files are judged: a late write is still a write.
+      for (let i = 0; i < 300 && groupAlive(child.pid!); i++) await new Promise((r) => setTimeout(r, 100));
       resolve({ code, output });
     });
   });
