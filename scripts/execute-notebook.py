@@ -2,6 +2,7 @@
 
 Driven by src/report/execute-notebooks.ts; not meant to be run by hand, though it can be:
   python3 scripts/execute-notebook.py IN.ipynb OUT.ipynb --cwd notebooks --timeout 600 [--allow-errors]
+      [--partial PARTIAL.ipynb] [--provenance JSON]
 
 stdout carries one JSON object per line:
   {"event": "start", "cells": N}
@@ -9,11 +10,15 @@ stdout carries one JSON object per line:
   {"event": "done"}                                             every cell ran (errors allowed)
   {"event": "failed", "kind": "error"|"timeout"|"dead-kernel"|"startup", "index": i|null,
    "ename": ..., "evalue": ..., "traceback": [...]}
-The executed (or partially executed) notebook is always written to OUT, so a failure can be inspected.
+OUT is replaced atomically, and only by a notebook whose every cell ran (a previous good copy
+survives a failure, a timeout or Ctrl-C); its metadata "atlas_execution" holds --provenance plus
+"complete": true. A notebook that stopped early is written to PARTIAL instead, for inspection.
 """
 import argparse
+import os
 import re
 import json
+import signal
 import sys
 import time
 
@@ -58,7 +63,27 @@ def describe_failure(cell, reply_content):
     return ename, evalue, traceback
 
 
+def write_atomic(nb, path):
+    tmp = f"{path}.tmp-{os.getpid()}"
+    try:
+        nbformat.write(nb, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def interrupt_once(signum, frame):
+    # Ctrl-C reaches this process and its parent (which forwards it too): raise once, then let the
+    # partial copy be written and the kernel shut down without a second interrupt cutting it short.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def main():
+    signal.signal(signal.SIGINT, interrupt_once)
+    signal.signal(signal.SIGTERM, interrupt_once)
     ap = argparse.ArgumentParser()
     ap.add_argument("input")
     ap.add_argument("output")
@@ -67,6 +92,8 @@ def main():
     ap.add_argument("--startup-timeout", type=int, default=120)
     ap.add_argument("--kernel", default="tslab")
     ap.add_argument("--allow-errors", action="store_true")
+    ap.add_argument("--partial", help="where a notebook that stopped early is written (default: OUT.partial.ipynb)")
+    ap.add_argument("--provenance", default="{}", help="JSON recorded in the executed notebook's metadata")
     args = ap.parse_args()
 
     nb = nbformat.read(args.input, as_version=4)
@@ -102,6 +129,7 @@ def main():
     )
     emit(event="start", cells=len(nb.cells))
     failure = None
+    interrupted = False
     try:
         client.execute()
     except CellTimeoutError as e:
@@ -118,8 +146,24 @@ def main():
     except Exception as e:  # kernel failed to start, or another client-side failure
         failure = dict(kind="startup" if state["index"] is None else "error",
                        ename=type(e).__name__, evalue=str(e), traceback=[])
-    finally:
-        nbformat.write(nb, args.output)
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group
+        interrupted = True
+    partial = args.partial or re.sub(r"\.ipynb$", "", args.output) + ".partial.ipynb"
+    complete = not (failure or interrupted)
+    nb.metadata["atlas_execution"] = {**json.loads(args.provenance), "complete": complete}
+    target = args.output if complete else partial
+    try:
+        write_atomic(nb, target)
+        if complete and os.path.exists(partial):
+            os.remove(partial)
+    except OSError as e:  # e.g. a read-only output folder: a message, not a traceback
+        emit(event="failed", index=None, kind="write", ename=type(e).__name__,
+             evalue=f"cannot write {target}: {e.strerror or e}", traceback=[])
+        sys.exit(1)
+    if interrupted:
+        emit(event="failed", index=state["index"], kind="interrupted", ename="KeyboardInterrupt",
+             evalue="interrupted (Ctrl-C)", traceback=[])
+        sys.exit(130)
     if failure:
         emit(event="failed", index=state["index"], **failure)
         sys.exit(1)

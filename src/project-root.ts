@@ -20,3 +20,16 @@ export function projectRoot(from: string = __dirname): string {
     if (path.dirname(dir) === dir) throw new Error(`Cannot find the optimizer-atlas project root (a folder whose package.json is named "optimizer-atlas") above ${from}.`);
   }
 }
+
+/**
+ * The folder the user ran the command in. `npm run` starts scripts in the project root and passes
+ * the invoking folder as INIT_CWD, so a relative --results, --out or MNIST_DIR is taken from there.
+ */
+export function invocationDir(): string {
+  return (process.env.npm_lifecycle_event && process.env.INIT_CWD) || process.cwd();
+}
+
+/** A path the user typed (flag or environment variable), made absolute from where they typed it. */
+export function resolveUserPath(p: string): string {
+  return path.resolve(invocationDir(), p);
+}

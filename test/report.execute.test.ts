@@ -29,7 +29,9 @@ describe('notebook execution (tslab kernel)', () => {
     assert.ok(!/\u001b\[/.test(err.message), 'no ANSI codes in the message');
     assert.ok(!/tslab[\\/]dist/.test(err.traceback), 'kernel frames are dropped from the stack');
     // The partly executed copy is kept for inspection, and stops at the failure.
-    const executed = readNotebook(path.join(outDir, '01-fails.ipynb'));
+    assert.equal(err.executedCopy, path.join(outDir, '01-fails.partial.ipynb'));
+    assert.ok(!fs.existsSync(path.join(outDir, '01-fails.ipynb')), 'no executed copy from a notebook that stopped early');
+    const executed = readNotebook(err.executedCopy);
     assert.match(JSON.stringify(executed.cells[1].outputs), /profile: smoke/, 'ATLAS_PROFILE reaches the kernel');
     assert.deepEqual(executed.cells[3].outputs, []);
   });

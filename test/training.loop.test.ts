@@ -205,3 +205,33 @@ test('a Karate run whose last full-batch update breaks the weights is diverged, 
   assert.equal(r.divergence!.epoch, 1);
   assert.ok(Number.isNaN(r.epochs[0].testAuc!), 'no AUC from NaN scores');
 });
+
+test('NaN weights hidden by a finite loss (wasm: fused matMul+ReLU clamps NaN to 0) are a divergence, with its step range', async () => {
+  // Adam with ε = 0 turns every weight whose gradient is 0 (MNIST's blank border pixels) into 0/0 =
+  // NaN at the first step. On wasm the fused ReLU then outputs 0 and the loss stays finite at
+  // chance level (2.30): before the parameter check, this run was recorded 'ok'.
+  const { createOptimizer } = await import('../src/optimizers');
+  const { loadMnist } = await import('../src/data/mnist');
+  const { mnistTrainingData } = await import('../src/training');
+  const data = mnistTrainingData(await loadMnist({ subset: { train: 256, test: 200 }, seed: 0 }));
+  const attempt = (parameterCheckEvery?: number) => {
+    const model = createModel('mlp-128-64', { seed: 0 });
+    const optimizer = createOptimizer('adam', { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 0 });
+    try {
+      return train({ model, optimizer, data, epochs: 2, batchSize: 32, seed: 0, parameterCheckEvery });
+    } finally {
+      model.dispose();
+      optimizer.dispose();
+    }
+  };
+  const everyStep = attempt(1);
+  assert.equal(everyStep.status, 'diverged');
+  assert.deepEqual({ ...everyStep.divergence, loss: undefined }, { epoch: 1, step: 1, fromStep: 1, loss: undefined, reason: 'non-finite parameters' });
+  // By default (every 20 steps and at each epoch's end) this 8-step epoch is checked at its end:
+  // the range says where it may have happened.
+  const atEpochEnd = attempt();
+  assert.equal(atEpochEnd.status, 'diverged');
+  assert.equal(atEpochEnd.divergence!.reason, 'non-finite parameters');
+  assert.deepEqual([atEpochEnd.divergence!.epoch, atEpochEnd.divergence!.fromStep, atEpochEnd.divergence!.step], [1, 1, 8]);
+  assert.equal(atEpochEnd.epochs.length, 0, 'no metrics recorded from broken weights');
+});

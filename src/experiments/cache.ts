@@ -12,11 +12,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as lockfile from 'proper-lockfile';
 import { projectRoot, runHash } from './fingerprint';
+import { resolveUserPath } from '../project-root';
 import type { RunRecord } from './types';
 
 /** Default: output/results under the project root; ATLAS_RESULTS_DIR overrides. */
 export function defaultResultsDir(): string {
-  return process.env.ATLAS_RESULTS_DIR ?? path.join(projectRoot(), 'output', 'results');
+  return process.env.ATLAS_RESULTS_DIR ? resolveUserPath(process.env.ATLAS_RESULTS_DIR) : path.join(projectRoot(), 'output', 'results');
 }
 
 const RUNS = 'runs';

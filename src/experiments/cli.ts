@@ -1,6 +1,9 @@
 // npm run experiments -- [ids…] [--profile P] [--force] [--jobs N] [--results DIR]
 // npm run experiments -- list [--profile P]
 import { parseArgs } from 'node:util';
+import { describeError, installCliErrorHandlers } from '../cli-errors';
+import { assertPreflight, checkWritableDir } from '../preflight';
+import { resolveUserPath } from '../project-root';
 import { defaultResultsDir } from './cache';
 import { formatDuration, runnerDisplay } from './display';
 import { estimateSeconds, planRuns } from './plan';
@@ -18,7 +21,8 @@ const USAGE = `Usage:
              default: ATLAS_PROFILE, else default
   --force    recompute runs that are already cached
   --jobs N   worker processes (default: one per core); 0 = run in this process
-  --results  results folder (default: output/results, or ATLAS_RESULTS_DIR)`;
+  --results  results folder (default: output/results, or ATLAS_RESULTS_DIR); a relative path is
+             taken from the folder you run the command in`;
 
 export interface CliArgs {
   command: 'run' | 'list' | 'help';
@@ -57,7 +61,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const command = values.help ? 'help' : positionals[0] === 'list' ? 'list' : 'run';
   const ids = command === 'list' ? positionals.slice(1) : positionals;
   for (const id of ids) getExperiment(id); // unknown id → error listing the valid ones
-  return { command, ids, profile, force: Boolean(values.force), jobs, resultsDir: values.results };
+  return { command, ids, profile, force: Boolean(values.force), jobs, resultsDir: values.results === undefined ? undefined : resolveUserPath(values.results) };
 }
 
 /** The `list` table: every experiment, its run count per profile, and the estimated time of `profile`. */
@@ -95,6 +99,15 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     return 0;
   }
   const resultsDir = args.resultsDir ?? defaultResultsDir();
+  try {
+    // Before any training: a record that cannot be written is found now, not after the runs.
+    assertPreflight('npm run experiments', [
+      checkWritableDir(resultsDir, 'results folder', 'make it writable, or choose another folder with --results DIR (or ATLAS_RESULTS_DIR).'),
+    ]);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
   const summary = await runExperiments({
     ids: args.ids, profile: args.profile, force: args.force, jobs: args.jobs, resultsDir, onEvent: runnerDisplay(),
   });
@@ -103,8 +116,9 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 }
 
 if (require.main === module) {
+  installCliErrorHandlers('experiments');
   main().then((code) => { process.exitCode = code; }, (err) => {
-    process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(`experiments: ${describeError(err)}\n`);
     process.exitCode = 1;
   });
 }

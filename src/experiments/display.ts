@@ -23,6 +23,11 @@ export function runName(run: PlannedRun): string {
   return `${c.experiment}/${c.series} s${c.seed}`;
 }
 
+/** "step 12", or "steps 1–20" when it was found at a check covering several steps. */
+function divergenceSteps(d: RunRecord['divergence']): string {
+  return d?.fromStep !== undefined && d.fromStep < d.step ? `steps ${d.fromStep}–${d.step}` : `step ${d?.step}`;
+}
+
 /** One line for a finished run: status, final test metrics, time. */
 export function formatRunResult(record: RunRecord): string {
   const last = record.epochs.at(-1);
@@ -30,7 +35,7 @@ export function formatRunResult(record: RunRecord): string {
     ? `test acc ${last.testAccuracy.toFixed(4)} loss ${last.testLoss.toFixed(4)}${last.testAuc !== undefined ? ` auc ${last.testAuc.toFixed(3)}` : ''}`
     : '';
   const status = record.status === 'ok' ? 'ok' : record.status === 'diverged'
-    ? `DIVERGED at epoch ${record.divergence?.epoch} step ${record.divergence?.step}`
+    ? `DIVERGED (${record.divergence?.reason ?? 'non-finite loss'}) at epoch ${record.divergence?.epoch} ${divergenceSteps(record.divergence)}`
     : `ERROR: ${record.error?.split('\n')[0]}`;
   return `${status}${metrics ? `  ${metrics}` : ''}  (${record.wallSeconds.toFixed(1)}s)`;
 }

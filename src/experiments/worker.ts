@@ -1,5 +1,6 @@
 // A worker process of the runner (child_process.fork): initialises the backend once, then runs the
 // configs the parent sends, one at a time, forwarding throttled progress over IPC.
+import { installCliErrorHandlers } from '../cli-errors';
 import { initBackend } from '../backend';
 import type { ProgressEvent } from '../training/types';
 import { executeRun } from './execute';
@@ -7,15 +8,18 @@ import type { ParentMessage, WorkerMessage } from './protocol';
 
 const STEP_EVENT_MS = 250;
 
+/** A message to a runner that has gone (killed, interrupted) is dropped: the 'disconnect' handler exits. */
 function send(message: WorkerMessage): void {
-  process.send?.(message);
+  if (process.connected) process.send?.(message, undefined, {}, () => {});
 }
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error('src/experiments/worker is started by the experiment runner (child_process.fork), not directly.');
-  const backend = await initBackend();
   // The runner died or was interrupted: stop now rather than finish a run nobody will record.
   process.on('disconnect', () => process.exit(0));
+  installCliErrorHandlers('experiment worker');
+  const backend = await initBackend();
+  if (!process.connected) process.exit(0); // the runner went away while the backend started
   let chain = Promise.resolve();
   process.on('message', (msg: ParentMessage) => {
     if (msg.type === 'exit') {

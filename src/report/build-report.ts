@@ -7,9 +7,13 @@ import * as path from 'node:path';
 import { buildDist, distIsStale } from '../build-dist';
 import { DEFAULT_CELL_TIMEOUT_SEC, executeNotebooks, listNotebooks, type ExecutedNotebook } from './execute-notebooks';
 import { projectRoot } from '../project-root';
+import { findPythonWithNbclient, tslabCommand } from './jupyter';
+import { findBrowser } from '../browser/chromium';
+import { assertPreflight, checkWith, checkWritableDir } from '../preflight';
 import { EXPERIMENT_IDS, defaultJobs, defaultResultsDir, recordReportProfile, runExperiments, runnerDisplay, type ProfileName } from '../experiments';
 import { countChartBundles, joinText, readNotebook, type Notebook } from './notebook-format';
 import { printPdf, type PrintResult } from './print-pdf';
+import { checkExecuted, codeFingerprint } from './provenance';
 import { renderReportHtml, type ReportMeta } from './render-html';
 
 export { PROFILE_NAMES as PROFILES } from '../experiments';
@@ -26,6 +30,8 @@ export interface BuildOptions {
   experiments: boolean;
   /** Skip experiments and execution; render the notebooks already executed in <outDir>/notebooks (template work). */
   renderOnly?: boolean;
+  /** Worker processes for the experiments step (default: one per core; 0 = in this process). */
+  jobs?: number;
   log: (line: string) => void;
 }
 
@@ -85,6 +91,56 @@ function previouslyExecuted(source: string, notebooksOut: string): ExecutedNoteb
   return { name, source, output, seconds: 0, cellCount: nb.cells.length, errorCells };
 }
 
+/** Write via a temp file and rename: an interrupted build never leaves a half-written report. */
+function writeFileAtomic(file: string, data: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * Everything the build will need, checked before its first step: writable folders, the Jupyter
+ * client and the kernel (to execute notebooks), a browser (for the PDF, and for the static chart
+ * images the notebooks embed unless ATLAS_STATIC_IMAGES=0). All problems are reported at once.
+ */
+function preflight(opts: BuildOptions, root: string, notebooksOut: string): void {
+  const execute = !opts.renderOnly;
+  const staticImages = process.env.ATLAS_STATIC_IMAGES !== '0';
+  const browserFor = [opts.pdf && 'the PDF', execute && staticImages && 'the charts\' static images in the notebooks'].filter(Boolean).join(' and ');
+  const browserFix = (err: string) => [
+    ...(err.includes('PUPPETEER_EXECUTABLE_PATH=') ? ['point PUPPETEER_EXECUTABLE_PATH at a Chromium or Chrome binary, or unset it.'] : [
+      'install one — Debian/Ubuntu: sudo apt-get install chromium; macOS/Windows: Google Chrome, or `npx puppeteer browsers install chrome` (needs internet);',
+      'or set PUPPETEER_EXECUTABLE_PATH to a Chromium/Chrome binary.',
+    ]),
+    'Or build without a browser: --no-pdf, with ATLAS_STATIC_IMAGES=0 (charts stay interactive, without a static image).',
+  ].join('\n');
+  let browserProblem;
+  if (browserFor) {
+    try {
+      findBrowser();
+    } catch (err) {
+      const message = (err as Error).message;
+      const first = message.split('\n')[0].replace(/ to print the PDF\.$/, '.').replace(/(does not exist\.).*/, '$1');
+      browserProblem = { what: `No browser for ${browserFor}: ${first}`, fix: browserFix(message) };
+    }
+  }
+  const outProblem = checkWritableDir(opts.outDir, 'output folder', 'make it writable, or choose another with --out DIR.');
+  assertPreflight('npm run report', [
+    outProblem,
+    execute && !outProblem ? checkWritableDir(notebooksOut, 'folder for executed notebooks', 'make it writable, or choose another output folder with --out DIR.') : undefined,
+    execute && opts.experiments
+      ? checkWritableDir(defaultResultsDir(), 'results folder', 'make it writable, or set ATLAS_RESULTS_DIR to another folder (or build with --no-experiments if the notebooks read no results).')
+      : undefined,
+    execute ? checkWith('No Jupyter client to execute the notebooks', findPythonWithNbclient) : undefined,
+    execute ? checkWith('No TypeScript kernel to execute the notebooks', () => tslabCommand(root), 'run `npm ci` in the project folder (it installs tslab).') : undefined,
+    browserProblem,
+  ]);
+}
+
 async function step<T>(name: string, timings: Record<string, number>, log: (l: string) => void, fn: () => Promise<T>): Promise<T> {
   log(`▶ ${name}`);
   const t0 = performance.now();
@@ -103,6 +159,7 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
   const files = listNotebooks(opts.notebooksDir);
   if (!files.length) throw new Error(`No notebooks (*.ipynb) in ${opts.notebooksDir}.`);
   const notebooksOut = path.join(opts.outDir, 'notebooks');
+  preflight(opts, root, notebooksOut);
 
   let recordBackends: string[] = [];
   await step('1/4 experiments', timings, log, async () => {
@@ -111,18 +168,33 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
     if (!ids.length) return log('  no notebook reads an experiment: nothing to run');
     // Cached records are reused; missing ones train in parallel worker processes. The notebooks
     // then find every record in the cache (same profile, same results folder).
-    const summary = await runExperiments({ ids, profile: opts.profile, jobs: defaultJobs(), resultsDir: defaultResultsDir(), onEvent: runnerDisplay() });
+    const summary = await runExperiments({ ids, profile: opts.profile, jobs: opts.jobs ?? defaultJobs(), resultsDir: defaultResultsDir(), onEvent: runnerDisplay() });
     log(`  ${ids.length} experiments, ${summary.records.length} runs: ${summary.cached} cached, ${summary.ran} trained${summary.diverged ? `, ${summary.diverged} diverged (a result, kept)` : ''}${summary.failed ? `, ${summary.failed} FAILED` : ''} → ${defaultResultsDir()}`);
     recordBackends = [...new Set(summary.records.map((r) => `${r.backend.name} (tfjs ${r.backend.tfjsVersion})`))];
     if (summary.failed && !opts.allowErrors) throw new Error(`${summary.failed} experiment run(s) failed (see above). Fix them, or build with --allow-errors.`);
   });
 
+  let renderedProfile: string = opts.profile;
   const executed = await step('2/4 execute notebooks', timings, log, async () => {
     if (opts.renderOnly) {
-      const present = files.filter((f) => fs.existsSync(path.join(notebooksOut, path.basename(f))));
-      for (const f of files) if (!present.includes(f)) log(`  ${path.basename(f)}: not executed yet, left out (--render-only)`);
+      // Only complete copies executed from today's notebooks and code: a half-executed or stale copy
+      // would be rendered as if it were the report.
+      const code = codeFingerprint(root);
+      const checked = files.map((f) => ({ f, check: checkExecuted(f, path.join(notebooksOut, path.basename(f)), code) }));
+      for (const { f, check } of checked) if (check.state === 'missing') log(`  ${path.basename(f)}: not executed yet, left out (--render-only)`);
+      const refused = checked.flatMap(({ f, check }) => (check.state === 'incomplete' || check.state === 'stale' ? [`  ${path.basename(f)} (${check.state}): ${check.reason}`] : []));
+      if (refused.length) {
+        throw new Error([
+          `--render-only: ${refused.length} executed notebook(s) in ${notebooksOut} do not match what they would show today:`,
+          ...refused,
+          'Fix: build the report without --render-only (cached experiment results are reused; only the notebooks run again).',
+        ].join('\n'));
+      }
+      const present = checked.filter(({ check }) => check.state === 'ok');
       if (!present.length) throw new Error(`--render-only: nothing executed in ${notebooksOut}; build the report once without it.`);
-      return present.map((f) => previouslyExecuted(f, notebooksOut));
+      const profiles = [...new Set(present.map(({ check }) => (check.state === 'ok' ? check.provenance.profile : '')))];
+      renderedProfile = profiles.join(' and ');
+      return present.map(({ f }) => previouslyExecuted(f, notebooksOut));
     }
     if (distIsStale(root)) {
       log('  src/ changed since the last build: compiling dist/ (the package notebooks import)');
@@ -145,7 +217,7 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
   const htmlFile = path.join(opts.outDir, 'report.html');
   const meta: ReportMeta = {
     title: 'Optimizer Atlas',
-    profile: opts.profile,
+    profile: renderedProfile,
     ...(await backendAndMachine()),
     // The records say which backend produced the numbers; the probe above covers notebooks without records.
     ...(recordBackends.length ? { backend: recordBackends.join(' and ') } : {}),
@@ -159,7 +231,7 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
       meta,
     );
     fs.mkdirSync(opts.outDir, { recursive: true });
-    fs.writeFileSync(htmlFile, r.html);
+    writeFileAtomic(htmlFile, r.html);
     return r;
   });
   const charts = executed.reduce((n, e) => n + countChartBundles(readNotebook(e.output)), 0);

@@ -2,6 +2,10 @@
 // project's tslab kernel, exactly as JupyterLab would. The kernelspec is a private copy written to
 // a temporary JUPYTER_PATH, so the build neither needs `npm run kernel:install` nor picks up
 // another tslab the user may have registered.
+//
+// An executed notebook replaces the previous one only when every cell ran (atomically, by rename):
+// a failure, a timeout or Ctrl-C leaves the last good copy and writes the stopped one beside it as
+// NAME.partial.ipynb. Each executed notebook records what it was executed from (./provenance).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,6 +13,7 @@ import * as path from 'node:path';
 import { projectRoot } from '../project-root';
 import { KERNEL_NAME, findPythonWithNbclient, writeKernelSpec } from './jupyter';
 import { cleanTraceback, joinText, readNotebook, stripAnsi } from './notebook-format';
+import { codeFingerprint, sourceFingerprint, type ExecutionProvenance } from './provenance';
 
 /** Seconds one cell may run by default (a cell that trains missing runs at the default profile can take long). */
 export const DEFAULT_CELL_TIMEOUT_SEC = 1800;
@@ -24,6 +29,8 @@ export interface ExecuteOptions {
   cwd?: string;
   /** Extra environment for the kernel (e.g. ATLAS_PROFILE); the rest of process.env passes through. */
   env?: Record<string, string | undefined>;
+  /** The project code's fingerprint recorded in each executed notebook (default: computed once per call). */
+  code?: string;
   onProgress?: (line: string) => void;
 }
 
@@ -56,12 +63,19 @@ export class NotebookExecutionError extends Error {
     if (sourceExcerpt) lines.push('Cell source:', ...sourceExcerpt.split('\n').map((l) => `  | ${l}`));
     lines.push(`${ename}: ${evalue}`);
     if (traceback && traceback.trim() !== `${ename}: ${evalue}`.trim()) lines.push(excerpt(traceback, 30).replace(/^/gm, '  '));
-    lines.push(`The partly executed notebook is in ${executedCopy}.`);
+    if (kind !== 'write') lines.push(`The partly executed notebook is in ${executedCopy} (the last complete one, if any, is kept).`);
     if (kind === 'error') lines.push('Fix the cell, or build with --allow-errors to keep going and mark the cell in the report.');
     if (kind === 'timeout') lines.push('Raise the limit with --cell-timeout <seconds>, or make the cell faster (e.g. a smaller profile).');
+    if (kind === 'interrupted') lines.push('Run the report again to finish it.');
+    if (kind === 'write') lines.push('Make the output folder writable, or choose another with --out <dir>.');
     super(lines.join('\n'));
     this.name = 'NotebookExecutionError';
   }
+}
+
+/** Where a notebook that stopped before its last cell is written (the complete copy is left alone). */
+export function partialCopyPath(outDir: string, name: string): string {
+  return path.join(outDir, name.replace(/\.ipynb$/, '') + '.partial.ipynb');
 }
 
 /** The notebooks in a folder, in reading order (their names start with a number). */
@@ -110,9 +124,19 @@ export async function executeNotebook(file: string, opts: ExecuteOptions): Promi
   const source = readNotebook(file); // validates before a kernel starts
   fs.mkdirSync(opts.outDir, { recursive: true });
   const output = path.join(opts.outDir, name);
+  const partial = partialCopyPath(opts.outDir, name);
   const python = findPythonWithNbclient();
   const script = path.join(projectRoot(), 'scripts', 'execute-notebook.py');
-  const args = [script, file, output, '--cwd', opts.cwd ?? path.dirname(path.resolve(file)), '--timeout', String(Math.max(1, Math.round(opts.cellTimeoutSec ?? DEFAULT_CELL_TIMEOUT_SEC))), '--kernel', KERNEL_NAME];
+  const provenance: ExecutionProvenance = {
+    source: sourceFingerprint(file),
+    code: opts.code ?? codeFingerprint(projectRoot()),
+    profile: opts.env?.ATLAS_PROFILE ?? process.env.ATLAS_PROFILE ?? 'default',
+    executedAt: new Date().toISOString(),
+  };
+  const args = [
+    script, file, output, '--partial', partial, '--provenance', JSON.stringify(provenance),
+    '--cwd', opts.cwd ?? path.dirname(path.resolve(file)), '--timeout', String(Math.max(1, Math.round(opts.cellTimeoutSec ?? DEFAULT_CELL_TIMEOUT_SEC))), '--kernel', KERNEL_NAME,
+  ];
   if (opts.allowErrors) args.push('--allow-errors');
   const env = {
     ...process.env,
@@ -127,6 +151,20 @@ export async function executeNotebook(file: string, opts: ExecuteOptions): Promi
   let stderr = '';
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn(python, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Ctrl-C or a kill: let the executor stop the kernel and set the partial copy aside before this
+    // process exits (the caller sees the 'interrupted' failure). It ignores a repeated signal; a
+    // second Ctrl-C here quits at once (the executor still finishes its clean-up).
+    let signals = 0;
+    const stop = () => {
+      if (++signals > 1) process.exit(130);
+      child.kill('SIGINT');
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    child.on('close', () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    });
     let pending = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       pending += chunk;
@@ -163,7 +201,7 @@ export async function executeNotebook(file: string, opts: ExecuteOptions): Promi
       stripAnsi((failure.evalue ?? '') + startupHint),
       cleanTraceback((failure.traceback ?? []).join('\n')),
       cell ? excerpt(joinText(cell.source), 12) : '',
-      output,
+      partial,
     );
   }
   if (code !== 0) throw new Error(`Executing ${name} failed (exit code ${code}):\n${stripAnsi(stderr).split('\n').slice(-20).join('\n')}`);
@@ -173,6 +211,7 @@ export async function executeNotebook(file: string, opts: ExecuteOptions): Promi
 /** Execute notebooks one after another (each gets a fresh kernel); stops at the first failure unless allowErrors. */
 export async function executeNotebooks(files: string[], opts: ExecuteOptions): Promise<ExecutedNotebook[]> {
   const done: ExecutedNotebook[] = [];
-  for (const file of files) done.push(await executeNotebook(file, opts));
+  const code = opts.code ?? codeFingerprint(projectRoot());
+  for (const file of files) done.push(await executeNotebook(file, { ...opts, code }));
   return done;
 }

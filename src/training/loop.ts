@@ -1,11 +1,15 @@
 // THE training loop: every model, optimizer and batch setting goes through `train`. Full-batch GD
 // and single-example SGD are batch sizes; a learning-rate schedule (in the optimizer's learningRate) is
-// applied per step, to built-ins too (./learning-rate); a
-// non-finite or exploding loss ends the run as a 'diverged' result, not an exception.
+// applied per step, to built-ins too (./learning-rate); a non-finite or exploding loss, or a non-finite
+// parameter, ends the run as a 'diverged' result, not an exception.
 //
 // Hot path, per step: two tensor uploads from subarrays of the epoch's pre-shuffled buffers, one
 // `minimize`, one on-device add of [loss·b, correct] into an accumulator. The accumulator is read
-// back (one sync) every `lossReadEvery` steps, which is also when divergence is checked.
+// back (one sync) every `lossReadEvery` steps, which is also when divergence is checked. The loss
+// alone is not enough: on wasm, fused matMul + ReLU clamps NaN to 0, so a model whose weights went
+// NaN can still show a finite loss at chance level. So the same read also carries one reduction
+// over every parameter (finite or not), at most every `parameterCheckEvery` steps and at each
+// epoch's end.
 import * as tf from '@tensorflow/tfjs';
 import { EpochBatches, checkSplit, type Batch } from './batches';
 import { DEFAULT_EVAL_BATCH_SIZE, evaluate } from './evaluate';
@@ -34,6 +38,11 @@ export interface TrainOptions {
   lossReadEvery?: number;
   /** Record the mean training loss every k steps (rounded up to a read point); 0 = no trace. Default 0. */
   traceEvery?: number;
+  /**
+   * Check that every parameter is finite at the first read point at least k steps after the last
+   * check, and always at an epoch's end. Default DEFAULT_PARAMETER_CHECK_EVERY.
+   */
+  parameterCheckEvery?: number;
   /** A read-window mean loss above this is divergence. Default DEFAULT_DIVERGENCE_LOSS. */
   divergenceLoss?: number;
   /** Also evaluate the training split in eval mode after each epoch (and AUC for binary tasks). */
@@ -51,6 +60,21 @@ export interface TrainOptions {
 }
 
 export const DEFAULT_MAX_MICRO_BATCH = 4096;
+
+/**
+ * The check (a multiply and a sum per variable, read in the same sync as the loss) costs ~1 ms on the
+ * MLP 784-128-64-10 on wasm, 2–7% of a batch-64 step measured here: every 20 steps it is ≤ 0.35%. A
+ * divergence found by it names the range of steps since the last good check.
+ */
+export const DEFAULT_PARAMETER_CHECK_EVERY = 20;
+
+/**
+ * 0 when every parameter is finite, NaN otherwise: 0·NaN = 0·±∞ = NaN, and a NaN survives the sums
+ * (a plain sum of the weights could overflow on large but finite values).
+ */
+export function nonFiniteParameterProbe(variables: readonly tf.Variable[]): tf.Tensor1D {
+  return tf.tidy(() => tf.reshape(tf.addN(variables.map((v) => tf.sum(tf.mul(v, 0)))), [1]) as tf.Tensor1D);
+}
 
 function positiveInt(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}.`);
@@ -114,6 +138,7 @@ export function train(opts: TrainOptions): TrainResult {
   const started = performance.now();
   const epochs = positiveInt('epochs', opts.epochs);
   const readEvery = positiveInt('lossReadEvery', opts.lossReadEvery ?? 1);
+  const paramCheckEvery = positiveInt('parameterCheckEvery', opts.parameterCheckEvery ?? DEFAULT_PARAMETER_CHECK_EVERY);
   const traceEvery = opts.traceEvery ?? 0;
   const micro = positiveInt('maxMicroBatch', opts.maxMicroBatch ?? DEFAULT_MAX_MICRO_BATCH);
   const divergenceLoss = opts.divergenceLoss ?? DEFAULT_DIVERGENCE_LOSS;
@@ -134,6 +159,7 @@ export function train(opts: TrainOptions): TrainResult {
   let lastTraceStep = 0;
   let pending: tf.Tensor1D | undefined; // on-device [Σ loss·b, Σ correct] since the last read
   let lastLearningRate = Number.NaN;
+  let lastParamCheckStep = 0; // parameters were finite after this step
   sink?.({ kind: 'start', epochs, stepsPerEpoch, label: opts.label });
 
   try {
@@ -162,7 +188,16 @@ export function train(opts: TrainOptions): TrainResult {
         pendingSteps++;
         if (pendingSteps < readEvery && i < stepsPerEpoch - 1) continue;
 
-        const [l, c] = pending.dataSync();
+        const windowStart = step - pendingSteps + 1;
+        const checkParams = i === stepsPerEpoch - 1 || step - lastParamCheckStep >= paramCheckEvery;
+        let read: tf.Tensor1D = pending;
+        if (checkParams) {
+          const probe = nonFiniteParameterProbe(model.variables);
+          read = tf.concat([pending, probe]);
+          probe.dispose();
+        }
+        const [l, c, p] = read.dataSync();
+        if (read !== pending) read.dispose();
         pending.dispose();
         pending = undefined;
         const windowLoss = l / pendingExamples;
@@ -173,11 +208,20 @@ export function train(opts: TrainOptions): TrainResult {
         pendingSteps = 0;
         if (!Number.isFinite(windowLoss) || windowLoss > divergenceLoss) {
           result.divergence = {
-            epoch, step, loss: windowLoss,
+            epoch, step, fromStep: windowStart, loss: windowLoss,
             reason: Number.isFinite(windowLoss) ? 'loss above threshold' : 'non-finite loss',
           } satisfies Divergence;
           result.status = 'diverged';
           break;
+        }
+        if (checkParams) {
+          if (!Number.isFinite(p)) {
+            // Broken by one of the updates since the last check (the loss read may not show it).
+            result.divergence = { epoch, step, fromStep: lastParamCheckStep + 1, loss: windowLoss, reason: 'non-finite parameters' };
+            result.status = 'diverged';
+            break;
+          }
+          lastParamCheckStep = step;
         }
         if (trace && step - lastTraceStep >= traceEvery) {
           trace.push({ step, epoch, loss: windowLoss });
@@ -205,7 +249,7 @@ export function train(opts: TrainOptions): TrainResult {
       sink?.({ kind: 'epoch', metrics, epochs });
       if (!Number.isFinite(test.loss)) {
         // The last update of the epoch broke the weights after its (finite) loss was read.
-        result.divergence = { epoch, step, loss: test.loss, reason: 'non-finite loss' };
+        result.divergence = { epoch, step, fromStep: step, loss: test.loss, reason: 'non-finite loss' };
         result.status = 'diverged';
       }
     }

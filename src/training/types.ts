@@ -80,10 +80,16 @@ export type RunStatus = 'ok' | 'diverged' | 'error';
 
 export interface Divergence {
   epoch: number;
-  /** Global step (1-based) at which the non-finite or exploding loss was seen. */
+  /** Global step (1-based) at which the non-finite or exploding loss (or parameter) was seen. */
   step: number;
+  /**
+   * The first step that may have caused it: checks run every few steps (see the loop's
+   * lossReadEvery and parameterCheckEvery), so the run broke somewhere in fromStep..step.
+   * Equal to `step` when it was checked right after that step.
+   */
+  fromStep?: number;
   loss: number;
-  reason: 'non-finite loss' | 'loss above threshold';
+  reason: 'non-finite loss' | 'loss above threshold' | 'non-finite parameters';
 }
 
 export interface TrainResult {
