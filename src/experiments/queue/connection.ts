@@ -48,12 +48,15 @@ export async function assertRedisReachable(url: string, timeoutMs = 5000): Promi
     ...opts, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false,
     retryStrategy: () => null, // one attempt: the answer is needed now
   });
-  client.on('error', () => {}); // reported through connect()/ping() below
+  // The socket's own error (ECONNREFUSED, ENOTFOUND, a TLS failure) arrives here; connect() then
+  // only says "Connection is closed".
+  let socketError: Error | undefined;
+  client.on('error', (err: Error) => { socketError ??= err; });
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
-    const reason = (err as Error)?.message ?? String(err);
+    const reason = (socketError ?? (err as Error))?.message ?? String(err);
     const hint = /NOAUTH|WRONGPASS|invalid password|AUTH/i.test(reason)
       ? 'The server wants a password: put it in the URL (redis://:PASSWORD@HOST:PORT).'
       : 'Is redis-server running there, and is the host/port (and rediss:// for TLS) right?';
