@@ -1,4 +1,4 @@
-// `npm run report [-- --profile smoke|default|full] [--allow-errors] [--no-pdf] ...`
+// `npm run report [-- --profile smoke|default|full] [--allow-errors] [--no-pdf] [--queue redis://…] ...`
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveProfile } from '../experiments/profile';
@@ -12,7 +12,10 @@ const USAGE = `Usage: npm run report [-- options]
   --render-only            re-render from the notebooks already executed in output/notebooks/
   --notebooks <dir>        notebooks to execute (default: notebooks/)
   --out <dir>              output folder (default: output/)
-  --cell-timeout <s>       seconds a single cell may run (default: ${DEFAULT_CELL_TIMEOUT_SEC})`;
+  --cell-timeout <s>       seconds a single cell may run (default: ${DEFAULT_CELL_TIMEOUT_SEC})
+  --queue <redis-url>      train missing experiment runs on a Redis job queue served by \`npm run worker\`
+                           (see README, "More than one machine"); default: local worker processes`;
+
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
       notebooks: { type: 'string' },
       out: { type: 'string' },
       'cell-timeout': { type: 'string' },
+      queue: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
     notebooksDir: path.resolve(values.notebooks ?? d.notebooksDir),
     outDir: path.resolve(values.out ?? d.outDir),
     cellTimeoutSec: timeout,
+    queue: values.queue,
     log: (l) => console.log(l),
   });
 }
