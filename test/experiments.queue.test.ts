@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { initBackend } from '../src/backend';
 import { readRecord } from '../src/experiments/cache';
 import { projectRoot } from '../src/experiments/fingerprint';
-import { connectionOptions, QUEUE_NAME } from '../src/experiments/queue/connection';
+import { assertRedisReachable, connectionOptions, QUEUE_NAME } from '../src/experiments/queue/connection';
 import { decodeOutcome, encodeOutcome, runIdentity, validateJob, type RunJobData } from '../src/experiments/queue/job';
 import { runExperiments } from '../src/experiments/runner';
 import { planRuns } from '../src/experiments/plan';
@@ -47,14 +47,18 @@ async function waitFor(what: string, ok: () => boolean | Promise<boolean>, timeo
 
 interface RedisServer { url: string; port: number; stop(): Promise<void> }
 
-async function startRedis(password?: string): Promise<RedisServer> {
+/** A redis-server of our own; with `tls`, TLS only, with a self-signed certificate (its PEM as the CA). */
+async function startRedis(password?: string, tls?: { cert: string; key: string }): Promise<RedisServer> {
   const port = await freePort();
   const dir = tmp('redis');
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])];
+  const listen = tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.cert, '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
+  const args = [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])];
   const proc = spawn('redis-server', args, { stdio: 'ignore' });
-  const url = `redis://${password ? `:${password}@` : ''}127.0.0.1:${port}`;
+  const url = `${tls ? 'rediss' : 'redis'}://${password ? `:${password}@` : ''}127.0.0.1:${port}`;
   await waitFor('redis-server', async () => {
-    const c = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const c = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, ...(tls ? { tls: { ca: fs.readFileSync(tls.cert) } } : {}) });
     c.on('error', () => {});
     try { await c.connect(); return (await c.ping()) === 'PONG'; } catch { return false; } finally { c.disconnect(); }
   }, 10_000);
@@ -313,6 +317,35 @@ describe('run queue on a real redis-server', { skip: hasRedis ? false : 'redis-s
       assert.doesNotMatch(err.message, /wrong@/, 'the password is not echoed');
       return true;
     });
+  });
+
+  test('rediss:// (TLS) with a password: trusted through ATLAS_REDIS_CA; a clear error without it', async () => {
+    const dir = tmp('tls');
+    dirs.push(dir);
+    const [cert, key] = [path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')];
+    const ssl = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    assert.equal(ssl.status, 0, ssl.stderr);
+    const secured = await startRedis('tls-pass', { cert, key });
+    const saved = process.env.ATLAS_REDIS_CA;
+    try {
+      assert.match(secured.url, /^rediss:\/\/:tls-pass@/);
+      delete process.env.ATLAS_REDIS_CA;
+      await assert.rejects(assertRedisReachable(secured.url), /Cannot reach Redis at rediss:\/\/:\*\*\*@127\.0\.0\.1:\d+: .*certificate.*ATLAS_REDIS_CA/s);
+      process.env.ATLAS_REDIS_CA = cert;
+      await assertRedisReachable(secured.url);
+      // A job through BullMQ over TLS, as the coordinator adds it and a worker reads it.
+      const queue = new Queue(QUEUE_NAME, { connection: connectionOptions(secured.url) });
+      try {
+        await queue.add('x', { hello: 'tls' }, { jobId: 'abc' });
+        assert.deepEqual((await Job.fromId(queue, 'abc'))!.data, { hello: 'tls' });
+      } finally {
+        await queue.close();
+      }
+    } finally {
+      if (saved === undefined) delete process.env.ATLAS_REDIS_CA;
+      else process.env.ATLAS_REDIS_CA = saved;
+      await secured.stop();
+    }
   });
 
   test('Redis down: the coordinator and the worker fail fast with a clear error', async () => {

@@ -1,6 +1,7 @@
 // Redis connection settings for the run queue, from one URL (redis://[user:password@]host:port[/db],
 // or rediss:// for TLS; ioredis parses both), and a reachability check so a wrong URL, a stopped
 // server or a bad password is a clear error at start instead of an endless reconnect loop.
+import * as fs from 'node:fs';
 import type { RedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 
@@ -32,13 +33,21 @@ function checkUrl(url: string): void {
 
 /**
  * BullMQ connection options. `maxRetriesPerRequest: null` is what BullMQ requires for its blocking
- * commands; ioredis then reconnects after a transient outage. (ATLAS_REDIS_TLS_INSECURE=1 accepts a
- * self-signed certificate on rediss://, for a private test set-up only.)
+ * commands; ioredis then reconnects after a transient outage. For rediss://, ATLAS_REDIS_CA names a
+ * PEM file of the certificate authority to trust (a private CA or a self-signed server certificate);
+ * without it, the system's trusted CAs apply.
  */
 export function connectionOptions(url: string): RedisOptions & { url: string } {
   checkUrl(url);
-  const insecure = process.env.ATLAS_REDIS_TLS_INSECURE === '1' && url.startsWith('rediss:');
-  return { url, maxRetriesPerRequest: null, ...(insecure ? { tls: { rejectUnauthorized: false } } : {}) };
+  const ca = process.env.ATLAS_REDIS_CA;
+  if (!ca || !url.startsWith('rediss:')) return { url, maxRetriesPerRequest: null };
+  let pem: Buffer;
+  try {
+    pem = fs.readFileSync(ca);
+  } catch (err) {
+    throw new Error(`ATLAS_REDIS_CA: cannot read ${ca}: ${(err as Error).message}`);
+  }
+  return { url, maxRetriesPerRequest: null, tls: { ca: pem } };
 }
 
 /** Connect once, PING, disconnect; throws an error that names the URL (without its password) and the cause. */
@@ -59,7 +68,9 @@ export async function assertRedisReachable(url: string, timeoutMs = 5000): Promi
     const reason = (socketError ?? (err as Error))?.message ?? String(err);
     const hint = /NOAUTH|WRONGPASS|invalid password|AUTH/i.test(reason)
       ? 'The server wants a password: put it in the URL (redis://:PASSWORD@HOST:PORT).'
-      : 'Is redis-server running there, and is the host/port (and rediss:// for TLS) right?';
+      : /certificate|self.signed|SSL|TLS/i.test(reason)
+        ? 'TLS: trust the server\'s certificate authority with ATLAS_REDIS_CA=/path/to/ca.pem.'
+        : 'Is redis-server running there, and is the host/port (and rediss:// for TLS) right?';
     throw new Error(`Cannot reach Redis at ${redactUrl(url)}: ${reason}. ${hint}`);
   } finally {
     client.disconnect();
