@@ -10,10 +10,10 @@ import * as path from 'node:path';
 import { Queue, Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { initBackend } from '../src/backend';
-import { readRecord } from '../src/experiments/cache';
+import { readRecord, recordPath } from '../src/experiments/cache';
 import { projectRoot } from '../src/experiments/fingerprint';
 import { assertRedisReachable, connectionOptions, QUEUE_NAME } from '../src/experiments/queue/connection';
-import { decodeOutcome, encodeOutcome, runIdentity, validateJob, type RunJobData } from '../src/experiments/queue/job';
+import { decodeOutcome, encodeOutcome, jobIdOf, runIdentity, validateJob, type RunJobData } from '../src/experiments/queue/job';
 import { runExperiments } from '../src/experiments/runner';
 import { planRuns } from '../src/experiments/plan';
 import { EXPERIMENTS, getExperiment } from '../src/experiments/specs';
@@ -119,14 +119,10 @@ function comparable(r: RunRecord): unknown {
   return { ...rest, backend: engine, epochs: epochs.map(({ trainSeconds: _t, evalSeconds: _e, ...m }) => m) };
 }
 
+/** Every record file of a results folder (runs/<hash>.json), by file name. */
 function recordsIn(dir: string): Map<string, RunRecord> {
-  const out = new Map<string, RunRecord>();
-  for (const exp of fs.readdirSync(dir)) {
-    const sub = path.join(dir, exp);
-    if (!fs.statSync(sub).isDirectory()) continue;
-    for (const f of fs.readdirSync(sub)) if (f.endsWith('.json')) out.set(`${exp}/${f}`, readRecord(path.join(sub, f))!);
-  }
-  return out;
+  const runs = path.dirname(recordPath(dir, 'x'));
+  return new Map(fs.readdirSync(runs).filter((f) => f.endsWith('.json')).map((f) => [f, readRecord(path.join(runs, f))!]));
 }
 
 async function flush(url: string): Promise<void> {
@@ -247,9 +243,9 @@ describe('run queue on a real redis-server', { skip: hasRedis ? false : 'redis-s
       const { runHash } = await import('../src/experiments/fingerprint');
       const hash = runHash(config, backend, fingerprint);
       const data: RunJobData = { config, hash, fingerprint, backend: { name: backend.name, tfjsVersion: backend.tfjsVersion, patches: backend.patches }, origin: { commit: '0'.repeat(40), date: '2000-01-01T00:00:00Z' } };
-      await queue.add('x', data, { jobId: hash });
-      await waitFor('the job to fail', async () => (await Job.fromId(queue, hash))!.isFailed(), 30_000);
-      const job = (await Job.fromId(queue, hash))!;
+      await queue.add('x', data, { jobId: jobIdOf(hash) });
+      await waitFor('the job to fail', async () => (await Job.fromId(queue, jobIdOf(hash)))!.isFailed(), 30_000);
+      const job = (await Job.fromId(queue, jobIdOf(hash)))!;
       assert.match(job.failedReason, /refused by worker .*code differs in src\/training\/loop\.ts.*The coordinator is older: update the coordinator/);
     } finally {
       await queue.close();

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { runExperiments } from '../runner';
 import { connectionOptions, QUEUE_NAME } from './connection';
-import { decodeOutcome } from './job';
+import { decodeOutcome, jobIdOf } from './job';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -34,9 +34,9 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ runs: summary.ran, localJobs: Number(values.local), seconds: +seconds.toFixed(1), runsPerSecond: +(summary.ran / seconds).toFixed(3) }));
     return;
   }
-  const hashes = new Set(summary.records.map((r) => r.hash));
+  const ids = new Set(summary.records.map((r) => jobIdOf(r.hash)));
   const queue = new Queue(QUEUE_NAME, { connection: connectionOptions(values.queue) });
-  const jobs = (await queue.getJobs(['completed'], 0, -1)).filter((j) => hashes.has(j.id!));
+  const jobs = (await queue.getJobs(['completed'], 0, -1)).filter((j) => ids.has(j.id!));
   await queue.close();
   const inWorker: number[] = [];
   const gaps: number[] = [];

@@ -1,6 +1,6 @@
 // The coordinator's side of the queue: the same shape as the runner's local worker pool (runs in,
 // one RunOutcome per run out through onDone), but each run is a BullMQ job whose id is the run's
-// hash, trained by `npm run worker` processes on any machine. The id makes the queue de-duplicate:
+// hash (jobIdOf), trained by `npm run worker` processes on any machine. The id makes the queue de-duplicate:
 // two coordinators, or a rerun after the coordinator was killed, attach to the job already there
 // (and collect it at once when it has finished) instead of queueing the run again.
 import { Job, Queue, QueueEvents } from 'bullmq';
@@ -9,7 +9,7 @@ import type { ProgressEvent } from '../../training/types';
 import type { RunOutcome } from '../execute';
 import type { PlannedRun } from '../runner';
 import { assertRedisReachable, connectionOptions, QUEUE_NAME } from './connection';
-import { codeOrigin, decodeOutcome, type RunJobData } from './job';
+import { codeOrigin, decodeOutcome, jobIdOf, type RunJobData } from './job';
 
 export interface QueueRunOptions {
   /** Redis URL (redis://, rediss://). */
@@ -48,32 +48,33 @@ export async function runInQueue(
   events.on('error', () => {});
   try {
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    const byHash = new Map(runs.map((r) => [r.hash, r]));
+    const byJobId = new Map(runs.map((r) => [jobIdOf(r.hash), r]));
     // Display slots: a started run holds the lowest free one until it is done.
-    const slots = new Map<string, number>();
+    const slots = new Map<string, number>(); // by job id
     const finished = new Set<string>();
-    const slotOf = (hash: string): number => {
-      let slot = slots.get(hash);
+    const slotOf = (jobId: string): number => {
+      let slot = slots.get(jobId);
       if (slot === undefined) {
         const used = new Set(slots.values());
         for (slot = 0; used.has(slot); slot++);
-        slots.set(hash, slot);
-        onStart(byHash.get(hash)!, slot);
+        slots.set(jobId, slot);
+        onStart(byJobId.get(jobId)!, slot);
       }
       return slot;
     };
     events.on('active', ({ jobId }) => {
-      if (byHash.has(jobId) && !finished.has(jobId)) slotOf(jobId);
+      if (byJobId.has(jobId) && !finished.has(jobId)) slotOf(jobId);
     });
     events.on('progress', ({ jobId, data }) => {
-      const run = byHash.get(jobId);
+      const run = byJobId.get(jobId);
       if (run && !finished.has(jobId) && data && typeof data === 'object') onProgress(run, slotOf(jobId), data as ProgressEvent);
     });
     const finish = (run: PlannedRun, outcome: RunOutcome) => {
-      if (finished.has(run.hash)) return;
-      const slot = slotOf(run.hash);
-      finished.add(run.hash);
-      slots.delete(run.hash);
+      const id = jobIdOf(run.hash);
+      if (finished.has(id)) return;
+      const slot = slotOf(id);
+      finished.add(id);
+      slots.delete(id);
       onDone(run, slot, outcome);
     };
 
@@ -84,7 +85,7 @@ export async function runInQueue(
         backend: { name: backend.name, tfjsVersion: backend.tfjsVersion, patches: backend.patches }, origin,
       };
       return queue.add(run.config.experiment, data, {
-        jobId: run.hash, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 1000 },
+        jobId: jobIdOf(run.hash), attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 1000 },
         removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS },
       });
     };
@@ -105,7 +106,7 @@ export async function runInQueue(
         const value = await job.waitUntilFinished(events);
         finish(run, decodeOutcome(String(value)));
       } catch (err) {
-        const fresh = await Job.fromId(queue, run.hash);
+        const fresh = await Job.fromId(queue, jobIdOf(run.hash));
         const attempts = fresh?.attemptsMade ?? job.attemptsMade;
         finish(run, errorOutcome(`Run failed on the job queue (${attempts} attempt(s)): ${(err as Error)?.message ?? String(err)}`));
       }

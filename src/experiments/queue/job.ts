@@ -95,6 +95,12 @@ const jobSchema = z.strictObject({
   origin: z.strictObject({ commit: z.string().max(64).optional(), date: z.string().max(40).optional(), dirty: z.boolean().optional() }),
 });
 
+/**
+ * A run's job id: its hash, prefixed (BullMQ refuses ids that parse as integers, and a hash can be
+ * all decimal digits).
+ */
+export const jobIdOf = (hash: string): string => `run-${hash}`;
+
 /** Why a job cannot be run as it stands (worker-side refusal): not retried. */
 export class JobRejected extends Error {}
 
@@ -151,7 +157,7 @@ function describe(o: CodeOrigin): string {
  * to update. Run on validated data only.
  */
 export function identityMismatch(job: RunJobData, backend: BackendInfo, jobId: string | undefined): string | undefined {
-  if (jobId !== job.hash) return `job id "${jobId}" is not the run's hash ${job.hash} (not queued by a coordinator).`;
+  if (jobId !== jobIdOf(job.hash)) return `job id "${jobId}" is not ${jobIdOf(job.hash)}, named by the run's hash (not queued by a coordinator).`;
   const own = runIdentity(job.config, backend);
   if (own.hash === job.hash) return undefined;
   const backendKey = (b: BackendKey) => `${b.name} (tfjs ${b.tfjsVersion}, patches [${[...b.patches].sort().join(', ')}])`;
