@@ -14,6 +14,7 @@ import { readRecord, recordPath } from '../src/experiments/cache';
 import { projectRoot } from '../src/experiments/fingerprint';
 import { assertRedisReachable, connectionOptions, QUEUE_NAME } from '../src/experiments/queue/connection';
 import { decodeOutcome, encodeOutcome, jobIdOf, runIdentity, validateJob, type RunJobData } from '../src/experiments/queue/job';
+import { parseCliArgs } from '../src/experiments/cli';
 import { runExperiments } from '../src/experiments/runner';
 import { planRuns } from '../src/experiments/plan';
 import { EXPERIMENTS, getExperiment } from '../src/experiments/specs';
@@ -159,6 +160,10 @@ test('job validation: the schema accepts every planned run of every profile and 
   assert.throws(() => validateJob('rm -rf /'), /invalid job/);
   // Within the schema, but not within the planner's cost limit: 1000 epochs of the CNN at batch 1 on all of MNIST.
   assert.throws(bad({ ...good, model: 'cnn', epochs: 1000, batchSize: 1, data: { dataset: 'mnist', train: 60000, test: 10000, subsetSeed: 0 } }), /core-hours exceeds/);
+  // The CLI refuses a URL that is not Redis's before planning anything.
+  assert.equal(parseCliArgs(['seed000', '--queue', 'rediss://:pw@host:6380/2']).queue, 'rediss://:pw@host:6380/2');
+  assert.throws(() => parseCliArgs(['--queue', 'http://host:6379']), /redis:\/\/ or rediss:\/\//);
+  assert.throws(() => parseCliArgs(['--queue', 'host:6379']), /redis:\/\/ or rediss:\/\//);
   // A diverged run's NaN survives the trip through Redis.
   const o = decodeOutcome(encodeOutcome({ status: 'diverged', epochs: [], totalSteps: 1, wallSeconds: 1, resolvedHyperparams: { learningRate: NaN } }));
   assert.ok(Number.isNaN(o.resolvedHyperparams.learningRate));

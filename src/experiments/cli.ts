@@ -63,7 +63,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const ids = command === 'list' ? positionals.slice(1) : positionals;
   for (const id of ids) getExperiment(id); // unknown id → error listing the valid ones
   if (values.queue !== undefined) connectionOptions(values.queue); // a malformed URL fails here, before planning
-  return { command, ids, profile, force: Boolean(values.force), jobs, resultsDir: values.results, queue: values.queue };
+  return { command, ids, profile, force: Boolean(values.force), jobs, resultsDir: values.results, ...(values.queue !== undefined ? { queue: values.queue } : {}) };
 }
 
 /** The `list` table: every experiment, its run count per profile, and the estimated time of `profile`. */
