@@ -29,8 +29,8 @@ export function recordPath(resultsDir: string, hash: string): string {
 // JSON has no NaN or ±Infinity (JSON.stringify writes null): a diverged run's NaN loss would come
 // back from the cache as null while a fresh run has NaN. Non-finite numbers are stored as strings.
 const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
-const encodeNonFinite = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
-const decodeNonFinite = (_key: string, v: unknown): unknown => (typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v] : v);
+export const encodeNonFinite = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
+export const decodeNonFinite = (_key: string, v: unknown): unknown => (typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v] : v);
 
 /** A record as stored on disk (non-finite numbers preserved), and back. */
 export const serializeRecord = (record: RunRecord): string => `${JSON.stringify(record, encodeNonFinite, 1)}\n`;

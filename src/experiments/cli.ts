@@ -1,4 +1,4 @@
-// npm run experiments -- [ids…] [--profile P] [--force] [--jobs N] [--results DIR]
+// npm run experiments -- [ids…] [--profile P] [--force] [--jobs N] [--results DIR] [--queue URL]
 // npm run experiments -- list [--profile P]
 import { parseArgs } from 'node:util';
 import { describeError, installCliErrorHandlers } from '../cli-errors';
@@ -6,6 +6,7 @@ import { assertPreflight, checkWritableDir } from '../preflight';
 import { resolveUserPath } from '../project-root';
 import { defaultResultsDir } from './cache';
 import { formatDuration, runnerDisplay } from './display';
+import { connectionOptions } from './queue/connection';
 import { estimateSeconds, planRuns } from './plan';
 import { resolveProfile } from './profile';
 import { defaultJobs, runExperiments } from './runner';
@@ -13,7 +14,7 @@ import { EXPERIMENTS, getExperiment } from './specs';
 import { PROFILE_NAMES, type ProfileName } from './types';
 
 const USAGE = `Usage:
-  npm run experiments -- [ids…] [--profile smoke|default|full] [--force] [--jobs N] [--results DIR]
+  npm run experiments -- [ids…] [--profile smoke|default|full] [--force] [--jobs N] [--results DIR] [--queue URL]
   npm run experiments -- list [--profile P]
 
   ids        experiments to run (default: all; see \`list\`)
@@ -22,7 +23,9 @@ const USAGE = `Usage:
   --force    recompute runs that are already cached
   --jobs N   worker processes (default: one per core); 0 = run in this process
   --results  results folder (default: output/results, or ATLAS_RESULTS_DIR); a relative path is
-             taken from the folder you run the command in`;
+             taken from the folder you run the command in
+  --queue    redis://[:PASSWORD@]HOST:PORT[/DB] (rediss:// for TLS): train the missing runs as jobs on
+             this Redis queue, served by \`npm run worker -- --queue URL\` on any machine (--jobs is then unused)`;
 
 export interface CliArgs {
   command: 'run' | 'list' | 'help';
@@ -31,6 +34,7 @@ export interface CliArgs {
   force: boolean;
   jobs: number;
   resultsDir?: string;
+  queue?: string;
 }
 
 /** Parse argv (without node and script); bad input throws an error that says what is valid. */
@@ -45,6 +49,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         force: { type: 'boolean', short: 'f' },
         jobs: { type: 'string', short: 'j' },
         results: { type: 'string' },
+        queue: { type: 'string', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -61,7 +66,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const command = values.help ? 'help' : positionals[0] === 'list' ? 'list' : 'run';
   const ids = command === 'list' ? positionals.slice(1) : positionals;
   for (const id of ids) getExperiment(id); // unknown id → error listing the valid ones
-  return { command, ids, profile, force: Boolean(values.force), jobs, resultsDir: values.results === undefined ? undefined : resolveUserPath(values.results) };
+  if (values.queue !== undefined) connectionOptions(values.queue); // a malformed URL fails here, before planning
+  return {
+    command, ids, profile, force: Boolean(values.force), jobs,
+    resultsDir: values.results === undefined ? undefined : resolveUserPath(values.results),
+    ...(values.queue !== undefined ? { queue: values.queue } : {}),
+  };
 }
 
 /** The `list` table: every experiment, its run count per profile, and the estimated time of `profile`. */
@@ -109,7 +119,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     return 2;
   }
   const summary = await runExperiments({
-    ids: args.ids, profile: args.profile, force: args.force, jobs: args.jobs, resultsDir, onEvent: runnerDisplay(),
+    ids: args.ids, profile: args.profile, force: args.force, jobs: args.jobs, resultsDir, queue: args.queue, onEvent: runnerDisplay(),
   });
   process.stderr.write(`records in ${resultsDir}\n`);
   return summary.failed > 0 ? 1 : 0;

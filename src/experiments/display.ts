@@ -107,7 +107,9 @@ export function runnerDisplay(opts: RunnerDisplayOptions = {}): (event: RunnerEv
         jobs = Math.max(1, event.jobs);
         remainingEstimate = event.toRun.reduce((s, r) => s + r.estimatedSeconds, 0);
         stream.write(`profile ${event.profile}: ${event.total} runs in ${event.experiments.length} experiment(s), ${event.cached} cached, ${event.toRun.length} to run`
-          + (event.toRun.length ? ` on ${event.jobs === 0 ? 'this process' : `${event.jobs} worker(s)`} (estimate ~${formatDuration(event.estimatedSeconds)})` : '') + '\n');
+          + (event.toRun.length
+            ? event.queue ? ` on the job queue at ${event.queue}` : ` on ${event.jobs === 0 ? 'this process' : `${event.jobs} worker(s)`} (estimate ~${formatDuration(event.estimatedSeconds)})`
+            : '') + '\n');
         if (live && total) timer = setInterval(() => { if (Date.now() - lastDraw >= REDRAW_MS) draw(); }, 1000).unref();
         break;
       case 'run-start':

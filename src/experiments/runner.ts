@@ -14,6 +14,8 @@ import { assertCompiledCodeIsCurrent, fingerprintSources, runHash, runSources } 
 import { estimateSeconds, planRuns, seriesLabel } from './plan';
 import { resolveProfile } from './profile';
 import type { ParentMessage, WorkerMessage } from './protocol';
+import { redactUrl } from './queue/connection';
+import { runInQueue } from './queue/coordinator';
 import { getExperiment, EXPERIMENT_IDS } from './specs';
 import type { ExperimentSpec, ProfileName, RunConfig, RunRecord } from './types';
 
@@ -28,7 +30,7 @@ export interface PlannedRun {
 }
 
 export type RunnerEvent =
-  | { kind: 'plan'; profile: ProfileName; experiments: string[]; total: number; cached: number; toRun: PlannedRun[]; jobs: number; estimatedSeconds: number }
+  | { kind: 'plan'; profile: ProfileName; experiments: string[]; total: number; cached: number; toRun: PlannedRun[]; jobs: number; estimatedSeconds: number; queue?: string }
   | { kind: 'run-start'; run: PlannedRun; worker: number }
   | { kind: 'run-progress'; run: PlannedRun; worker: number; event: ProgressEvent }
   | { kind: 'run-end'; run: PlannedRun; worker: number; record: RunRecord }
@@ -48,6 +50,8 @@ export interface RunnerOptions {
   /** Worker processes (default: one per core). 0 runs everything in this process (no fork). */
   jobs?: number;
   resultsDir?: string;
+  /** Redis URL: train the missing runs as jobs on this queue (served by `npm run worker`) instead of local workers. */
+  queue?: string;
   /** Receives every runner event (the CLI's progress display is one such listener). */
   onEvent?: (event: RunnerEvent) => void;
 }
@@ -290,6 +294,7 @@ export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSumma
   emit({
     kind: 'plan', profile, experiments: ids, total: planned.length, cached: planned.filter((r) => r.cached).length, toRun,
     jobs: jobs === 0 ? 0 : effectiveJobs, estimatedSeconds: toRun.reduce((s, r) => s + r.estimatedSeconds, 0) / (jobs === 0 ? 1 : effectiveJobs),
+    ...(opts.queue ? { queue: redactUrl(opts.queue) } : {}),
   });
 
   const results = new Map<string, RunRecord>(); // by hash: what this invocation trained or waited for
@@ -323,7 +328,14 @@ export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSumma
     return true;
   };
   const train = async (runs: PlannedRun[]) => {
-    if (jobs === 0) {
+    if (opts.queue) {
+      if (runs.length) {
+        await runInQueue(runs, backend, { url: opts.queue, force }, claim,
+          (run, worker) => emit({ kind: 'run-start', run, worker }),
+          (run, worker, event) => emit({ kind: 'run-progress', run, worker, event }),
+          complete);
+      }
+    } else if (jobs === 0) {
       for (const run of runs) {
         if (!claim(run)) continue;
         emit({ kind: 'run-start', run, worker: 0 });

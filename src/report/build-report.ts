@@ -32,6 +32,8 @@ export interface BuildOptions {
   renderOnly?: boolean;
   /** Worker processes for the experiments step (default: one per core; 0 = in this process). */
   jobs?: number;
+  /** Redis URL: train the experiments' missing runs on this job queue (`npm run worker`) instead of locally. */
+  queue?: string;
   log: (line: string) => void;
 }
 
@@ -166,9 +168,9 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
     if (!opts.experiments || opts.renderOnly) return log(`  skipped (${opts.renderOnly ? '--render-only' : '--no-experiments'})`);
     const ids = experimentsUsedBy(files.map(readNotebook));
     if (!ids.length) return log('  no notebook reads an experiment: nothing to run');
-    // Cached records are reused; missing ones train in parallel worker processes. The notebooks
-    // then find every record in the cache (same profile, same results folder).
-    const summary = await runExperiments({ ids, profile: opts.profile, jobs: opts.jobs ?? defaultJobs(), resultsDir: defaultResultsDir(), onEvent: runnerDisplay() });
+    // Cached records are reused; missing ones train in parallel worker processes (or on the job
+    // queue). The notebooks then find every record in the cache (same profile, same results folder).
+    const summary = await runExperiments({ ids, profile: opts.profile, jobs: opts.jobs ?? defaultJobs(), resultsDir: defaultResultsDir(), queue: opts.queue, onEvent: runnerDisplay() });
     log(`  ${ids.length} experiments, ${summary.records.length} runs: ${summary.cached} cached, ${summary.ran} trained${summary.diverged ? `, ${summary.diverged} diverged (a result, kept)` : ''}${summary.failed ? `, ${summary.failed} FAILED` : ''} → ${defaultResultsDir()}`);
     recordBackends = [...new Set(summary.records.map((r) => `${r.backend.name} (tfjs ${r.backend.tfjsVersion})`))];
     if (summary.failed && !opts.allowErrors) throw new Error(`${summary.failed} experiment run(s) failed (see above). Fix them, or build with --allow-errors.`);

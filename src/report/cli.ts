@@ -1,4 +1,5 @@
-// `npm run report [-- --profile smoke|default|full] [--allow-errors] [--no-pdf] ...`
+// `npm run report [-- --profile smoke|default|full] [--allow-errors] [--no-pdf] [--queue redis://…] ...`
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeError, installCliErrorHandlers } from '../cli-errors';
 import { resolveProfile } from '../experiments/profile';
@@ -18,6 +19,8 @@ export const USAGE = `Usage: npm run report [-- options]
   --notebooks <dir>        notebooks to execute (default: notebooks/)
   --out <dir>              output folder (default: output/)
   --cell-timeout <s>       seconds a single cell may run (default: ${DEFAULT_CELL_TIMEOUT_SEC})
+  --queue <redis-url>      train missing experiment runs on a Redis job queue served by \`npm run worker\`
+                           (see README, "More than one machine"); default: local worker processes
 Relative paths are taken from the folder you run the command in.`;
 
 /** The build options from argv (without node and script), or null for --help; bad input throws. */
@@ -34,6 +37,7 @@ export function parseReportArgs(argv: string[]): BuildOptions | null {
       out: { type: 'string' },
       'cell-timeout': { type: 'string' },
       jobs: { type: 'string', short: 'j' },
+      queue: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -54,6 +58,7 @@ export function parseReportArgs(argv: string[]): BuildOptions | null {
     outDir: values.out === undefined ? d.outDir : resolveUserPath(values.out),
     cellTimeoutSec: timeout,
     jobs,
+    queue: values.queue,
     log: (l) => console.log(l),
   };
 }

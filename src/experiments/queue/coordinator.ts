@@ -1,0 +1,119 @@
+// The coordinator's side of the queue: the same shape as the runner's local worker pool (runs in,
+// one RunOutcome per run out through onDone), but each run is a BullMQ job whose id is the run's
+// hash (jobIdOf), trained by `npm run worker` processes on any machine. The id makes the queue de-duplicate:
+// two coordinators, or a rerun after the coordinator was killed, attach to the job already there
+// (and collect it at once when it has finished) instead of queueing the run again.
+import { Job, Queue, QueueEvents } from 'bullmq';
+import type { BackendInfo } from '../../backend';
+import type { ProgressEvent } from '../../training/types';
+import type { RunOutcome } from '../execute';
+import type { PlannedRun } from '../runner';
+import { assertRedisReachable, connectionOptions, QUEUE_NAME } from './connection';
+import { codeOrigin, decodeOutcome, jobIdOf, type RunJobData } from './job';
+
+export interface QueueRunOptions {
+  /** Redis URL (redis://, rediss://). */
+  url: string;
+  /** Recompute runs whose job finished earlier (the runner's --force). */
+  force?: boolean;
+}
+
+/** A job that failed outright (an exception in the worker, e.g. its training process died) is retried once. */
+const ATTEMPTS = 2;
+/** Finished jobs stay this long, so a coordinator restarted meanwhile collects them instead of recomputing. */
+const KEEP_SECONDS = 7 * 24 * 3600;
+
+function errorOutcome(error: string): RunOutcome {
+  return { status: 'error', error, epochs: [], totalSteps: 0, wallSeconds: 0, resolvedHyperparams: {} };
+}
+
+/**
+ * Train `runs` on the queue at `opts.url`; `onDone` receives each outcome as it arrives (a job that
+ * failed, was rejected or refused by a worker arrives as an 'error' outcome with the reason).
+ */
+export async function runInQueue(
+  runs: PlannedRun[], backend: BackendInfo, opts: QueueRunOptions,
+  /** False: another runner on the same results folder has the run (the runner waits for its record). */
+  claim: (run: PlannedRun) => boolean,
+  onStart: (run: PlannedRun, worker: number) => void,
+  onProgress: (run: PlannedRun, worker: number, event: ProgressEvent) => void,
+  onDone: (run: PlannedRun, worker: number, outcome: RunOutcome) => void,
+): Promise<void> {
+  if (!runs.length) return;
+  await assertRedisReachable(opts.url); // before claiming anything: a bad URL loses nothing
+  const connection = connectionOptions(opts.url);
+  const queue = new Queue(QUEUE_NAME, { connection });
+  const events = new QueueEvents(QUEUE_NAME, { connection });
+  queue.on('error', () => {}); // connection trouble after the start: ioredis reconnects
+  events.on('error', () => {});
+  try {
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    const byJobId = new Map(runs.map((r) => [jobIdOf(r.hash), r]));
+    // Display slots: a started run holds the lowest free one until it is done.
+    const slots = new Map<string, number>(); // by job id
+    const finished = new Set<string>();
+    const slotOf = (jobId: string): number => {
+      let slot = slots.get(jobId);
+      if (slot === undefined) {
+        const used = new Set(slots.values());
+        for (slot = 0; used.has(slot); slot++);
+        slots.set(jobId, slot);
+        onStart(byJobId.get(jobId)!, slot);
+      }
+      return slot;
+    };
+    events.on('active', ({ jobId }) => {
+      if (byJobId.has(jobId) && !finished.has(jobId)) slotOf(jobId);
+    });
+    events.on('progress', ({ jobId, data }) => {
+      const run = byJobId.get(jobId);
+      if (run && !finished.has(jobId) && data && typeof data === 'object') onProgress(run, slotOf(jobId), data as ProgressEvent);
+    });
+    const finish = (run: PlannedRun, outcome: RunOutcome) => {
+      const id = jobIdOf(run.hash);
+      if (finished.has(id)) return;
+      const slot = slotOf(id);
+      finished.add(id);
+      slots.delete(id);
+      onDone(run, slot, outcome);
+    };
+
+    const origin = codeOrigin();
+    const enqueue = (run: PlannedRun): Promise<Job> => {
+      const data: RunJobData = {
+        config: run.config, hash: run.hash, fingerprint: run.fingerprint,
+        backend: { name: backend.name, tfjsVersion: backend.tfjsVersion, patches: backend.patches }, origin,
+      };
+      return queue.add(run.config.experiment, data, {
+        jobId: jobIdOf(run.hash), attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 1000 },
+        removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS },
+      });
+    };
+    const collect = async (run: PlannedRun): Promise<void> => {
+      let job = await enqueue(run); // an existing job with this id is returned, not added again
+      const state = await job.getState();
+      const earlier = state === 'completed' ? decodeOutcome(String(job.returnvalue)) : undefined;
+      // A finished job is reused unless it ended in an error (retried on a new invocation, as
+      // error records are) or the caller forces a recomputation.
+      if (state === 'failed' || (earlier && (earlier.status === 'error' || opts.force))) {
+        await job.remove().catch(() => {}); // another coordinator may have just done the same
+        job = await enqueue(run);
+      } else if (earlier) {
+        finish(run, earlier);
+        return;
+      }
+      try {
+        const value = await job.waitUntilFinished(events);
+        finish(run, decodeOutcome(String(value)));
+      } catch (err) {
+        const fresh = await Job.fromId(queue, jobIdOf(run.hash));
+        const attempts = fresh?.attemptsMade ?? job.attemptsMade;
+        finish(run, errorOutcome(`Run failed on the job queue (${attempts} attempt(s)): ${(err as Error)?.message ?? String(err)}`));
+      }
+    };
+    // Claimed here, all at once: the queue, not this process, decides when each one trains.
+    await Promise.all(runs.filter(claim).map(collect));
+  } finally {
+    await Promise.allSettled([events.close(), queue.close()]);
+  }
+}
