@@ -8,3 +8,5 @@ export * from './experiment-views';
 export * from './seed-comparisons';
 export * from './implementation-comparison';
 export * from './choose';
+export * from './time-to-target';
+export * from './tuning-budget';

@@ -7,6 +7,8 @@ import { seed003Karate, seed003KarateConv1d, seed003Mnist } from './seed003';
 import {
   seed004AdadeltaRho, seed004AdamBetas, seed004AdamLr, seed004Momentum, seed004Nesterov, seed004RmspropLr, seed004SgdLr,
 } from './seed004';
+import { timeToTargetKarate, timeToTargetMlp } from './time-to-target';
+import { tuningGridKarate, tuningGridMlp } from './tuning-grid';
 
 export const EXPERIMENTS: readonly ExperimentSpec[] = [
   seed000,
@@ -24,6 +26,8 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
   lrSensitivityMlp,
   lrSensitivityKarate,
   oursVsTfjs,
+  timeToTargetMlp, timeToTargetKarate,
+  tuningGridMlp, tuningGridKarate,
 ];
 
 export const EXPERIMENT_IDS: readonly string[] = EXPERIMENTS.map((e) => e.id);
