@@ -6,7 +6,7 @@ import { planRuns } from '../src/experiments/plan';
 import { getExperiment } from '../src/experiments/specs';
 import type { ExperimentSpec, RunRecord } from '../src/experiments/types';
 import {
-  budgetChart, budgetCurves, budgetTable, expectedBestOfK, performanceProfileChart, performanceProfiles, runTimeToTarget,
+  budgetChart, budgetCurves, chooseOptimizer, seed002Table, budgetTable, expectedBestOfK, performanceProfileChart, performanceProfiles, runTimeToTarget,
   timeToTarget, timeToTargetTable, trialPools, winnersByBudget,
 } from '../src/notebook-support';
 
@@ -153,5 +153,40 @@ describe('Karate split per seed', () => {
     const spec = getExperiment('time-to-target-mlp');
     const bad: ExperimentSpec = { ...spec, profiles: { ...spec.profiles, smoke: { ...spec.profiles.smoke, splitPerSeed: true } } };
     assert.throws(() => planRuns(bad, 'smoke'), /splitPerSeed/);
+  });
+});
+
+describe('choose table', () => {
+  it('puts sensitivity, time to target and budget beside the folklore, and tags each claim with its measurement', () => {
+    const sweep = [
+      rec({ series: 'sgd-0.1', optimizer: 'sgd', acc: [0.6, 0.9], hp: { learningRate: 0.1 } }),
+      rec({ series: 'sgd-1', optimizer: 'sgd', acc: [0.1, 0.1], hp: { learningRate: 1 }, status: 'diverged', divergedAt: 1 }),
+      rec({ series: 'adam-0.001', optimizer: 'adam', acc: [0.85, 0.88], hp: { learningRate: 0.001 } }),
+      rec({ series: 'adam-0.01', optimizer: 'adam', acc: [0.85, 0.88], hp: { learningRate: 0.01 } }),
+    ];
+    const choice = chooseOptimizer(sweep);
+    const times = timeToTarget([
+      rec({ series: 'sgd', optimizer: 'sgd', acc: [0.6, 0.7] }),
+      rec({ series: 'adam', optimizer: 'adam', acc: [0.92, 0.95], seconds: [3, 3] }),
+    ], TARGET);
+    const curves = budgetCurves(trialPools(sweep, { metric: 'testAccuracy', failedScore: 0.1 }), [1, 16]);
+    const t = seed002Table([{
+      task: 'MNIST', scale: 100, sensitivity: { verdicts: choice.verdicts, source: 'lr-sensitivity-mlp' },
+      timeToTarget: { times, target: TARGET, source: 'time-to-target-mlp' }, budget: { curves, source: 'lr-sensitivity-mlp' },
+    }], ['sgd', 'adam']);
+    const [sgd, adam] = t.cells;
+    assert.equal(sgd[0], 'SGD');
+    assert.match(sgd[4], /MNIST: good over 0\.0 decades \(#2\/2 widest\), best 90\.0 at lr 0\.1; 1\/2 diverged/);
+    assert.match(sgd[5], /missed 90% test accuracy \(0\/1 seeds/);
+    assert.match(sgd[7], /misses 90% test accuracy on MNIST \[T\]/);
+    assert.match(sgd[7], /best final score on MNIST at its best rate \[S\]/);
+    assert.match(adam[5], /in 10 steps, 3\.0 s \(#1\/2/);
+    assert.match(adam[7], /most forgiving learning rate on MNIST \[S\]/);
+    assert.match(adam[7], /fastest to 90% test accuracy on MNIST \[T\]/);
+    // Adam: 0.88 for sure; SGD: 0.9 or 0.1 → E1 = 0.5, E16 ≈ 0.9: Adam wins one trial, SGD sixteen.
+    assert.match(adam[7], /best bet with a single untuned trial on MNIST \[B\]/);
+    assert.match(sgd[7], /best with 16 trials on MNIST \[B\]/);
+    assert.ok(t.notes.some((n) => n.startsWith('[T]') && n.includes('time-to-target-mlp')));
+    assert.throws(() => seed002Table([], ['sgd']), /no measurements/);
   });
 });

@@ -7,7 +7,10 @@ import type { PlotlyFigure } from '../display/theme';
 import { lineChart, type MetricSeries } from '../display/charts';
 import { table, type Table } from '../display/table';
 import { bySeries, usableEpoch, type MetricSelector } from '../experiments/api';
-import type { RunRecord } from '../experiments/types';
+import type { ProfileName, RunRecord } from '../experiments/types';
+import { TIME_TO_TARGET_GOALS } from '../experiments/specs/time-to-target';
+
+export { TIME_TO_TARGET_GOALS, TUNED_LR } from '../experiments/specs/time-to-target';
 import { getOptimizerInfo, isOptimizerName } from '../optimizers';
 
 export interface Target {
@@ -131,6 +134,14 @@ export interface PerformanceProfile {
   steps: Array<{ tau: number; fraction: number }>;
 }
 
+/** A task of a performance profile from its time-to-target results: each optimizer's median seconds or steps. */
+export function profileTask(task: string, times: SeriesTime[], by: 'seconds' | 'steps' = 'seconds'): ProfileTask {
+  return {
+    task,
+    times: Object.fromEntries(times.map((t) => [t.optimizer, by === 'seconds' ? t.medianSeconds : t.medianSteps ?? Infinity])),
+  };
+}
+
 /**
  * Performance profiles (Dolan & Moré 2002, as AlgoPerf uses them): for each optimizer, ρ(τ) = the
  * fraction of tasks on which its time is within τ × the fastest optimizer's time on that task. A task
@@ -183,4 +194,21 @@ export function performanceProfileChart(result: ReturnType<typeof performancePro
   });
   (fig.layout.xaxis as Record<string, unknown>).type = 'log';
   return fig;
+}
+
+/** The target of a time-to-target experiment at a profile (they live with the specs and their justification). */
+export function timeToTargetGoal(experimentId: keyof typeof TIME_TO_TARGET_GOALS, profile: ProfileName): Target {
+  const goal = TIME_TO_TARGET_GOALS[experimentId]?.[profile];
+  if (!goal) throw new Error(`timeToTargetGoal: no target for "${experimentId}" at profile "${profile}". Known: ${Object.keys(TIME_TO_TARGET_GOALS).join(', ')}.`);
+  return { ...goal };
+}
+
+/**
+ * Where the spec's tuned rates (chosen from the sweep when the spec was written) differ from the
+ * sweep's best rates in the records at hand: a markdown line, or '' when they agree.
+ */
+export function tunedRateCheck(sweepBest: Array<{ optimizer: string; bestLearningRate: number }>, specRates: Record<string, number>, sweepId: string): string {
+  const differ = sweepBest.filter((v) => specRates[v.optimizer] !== undefined && specRates[v.optimizer] !== v.bestLearningRate);
+  if (differ.length === 0) return `*Every optimizer runs at the best rate of \`${sweepId}\` in these records.*`;
+  return `*The sweep (\`${sweepId}\`) at this profile prefers another rate for ${differ.map((v) => `${displayName(v.optimizer)} (${v.bestLearningRate}, spec: ${specRates[v.optimizer]})`).join(', ')}; the spec's rates were read from the default profile's sweep.*`;
 }

@@ -132,14 +132,17 @@ export function winnersByBudget(curves: BudgetCurve[]): { winners: BudgetWinner[
 const displayName = (optimizer: string) => (isOptimizerName(optimizer) ? getOptimizerInfo(optimizer).displayName : optimizer);
 
 /** Expected best score against the budget k (log₂ axis), one line per optimizer, band = 5–95% of searches. */
-export function budgetChart(curves: BudgetCurve[], opts: { title: string; subtitle?: string; yTitle: string; scale?: number }): PlotlyFigure {
+export function budgetChart(curves: BudgetCurve[], opts: { title: string; subtitle?: string; yTitle: string; scale?: number; bandsFor?: string[] }): PlotlyFigure {
   const s = opts.scale ?? 1;
+  // Twelve overlapping bands hide the lines: by default only the optimizers that lead at some budget get one.
+  const banded = new Set(opts.bandsFor ?? winnersByBudget(curves).winners.map((w) => w.winner));
   const series: MetricSeries[] = curves.map((c) => ({
     name: displayName(c.optimizer), optimizer: c.optimizer,
     x: c.points.map((p) => p.k), mean: c.points.map((p) => p.expected * s),
-    lo: c.points.map((p) => p.lower * s), hi: c.points.map((p) => p.upper * s),
+    ...(banded.has(c.optimizer) ? { lo: c.points.map((p) => p.lower * s), hi: c.points.map((p) => p.upper * s) } : {}),
   }));
-  const fig = lineChart({ ...opts, xTitle: 'Budget k: random trials of the hyperparameters (log scale)', series, bandLabel: '5–95% of random searches', height: 540 });
+  const { bandsFor: _ignored, ...chart } = opts;
+  const fig = lineChart({ ...chart, xTitle: 'Budget k: random trials of the hyperparameters (log scale)', series, bandLabel: '5–95% of random searches', height: 540 });
   (fig.layout.xaxis as Record<string, unknown>).type = 'log';
   (fig.layout.xaxis as Record<string, unknown>).tickvals = curves[0]?.points.map((p) => p.k);
   return fig;
@@ -165,4 +168,13 @@ export function budgetTable(curves: BudgetCurve[], opts: { caption: string; scal
       ...(opts.notes ?? []),
     ],
   });
+}
+
+/** Who wins at each budget, in words: the winner per k, whether its lead is within search luck, and where the winner changes. */
+export function budgetWinnersMarkdown(task: string, result: ReturnType<typeof winnersByBudget>): string {
+  const lines = result.winners.map((w) => `k = ${w.k}: **${displayName(w.winner)}**${w.runnerUp ? `, then ${displayName(w.runnerUp)}${w.withinLuck ? ' (within the winner\'s 5–95% range: a coin toss of the search)' : ''}` : ''}`);
+  const change = result.changes.length
+    ? `the lead changes at ${result.changes.map((c) => `k = ${c.k} (${displayName(c.from)} → ${displayName(c.to)})`).join(', ')}`
+    : 'the same optimizer leads at every budget';
+  return [`**${task}: who wins at each budget** — ${change}.`, ...lines.map((l) => `- ${l}`)].join('\n');
 }

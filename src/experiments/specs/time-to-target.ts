@@ -17,24 +17,26 @@ export const TIME_TO_TARGET_GOALS = {
   },
   'time-to-target-karate': {
     smoke: { metric: 'testAuc', value: 0.5, label: 'test ROC-AUC 0.5 (smoke: code path only)' },
-    default: { metric: 'testAuc', value: 0.85, label: 'test ROC-AUC 0.85' },
-    full: { metric: 'testAuc', value: 0.85, label: 'test ROC-AUC 0.85' },
+    default: { metric: 'testAuc', value: 0.8, label: 'test ROC-AUC 0.80' },
+    full: { metric: 'testAuc', value: 0.8, label: 'test ROC-AUC 0.80' },
   },
 } as const satisfies Record<string, Record<ProfileName, { metric: 'testAccuracy' | 'testAuc'; value: number; label: string }>>;
 
 /**
- * Each optimizer's learning rate: the grid rate with the best final score in lr-sensitivity-mlp and
- * lr-sensitivity-karate at the default profile (seed 0), read from those records when these specs
- * were written. Notebook 08 recomputes the sweep's best rate and says where it differs.
+ * Each optimizer's learning rate, read from the default profile's sweeps (seed 0) when these specs
+ * were written: on the MLP, the grid rate with the best final test accuracy (lr-sensitivity-mlp); on
+ * Karate, the grid rate that first reached the target (lr-sensitivity-karate, split 0) — its best
+ * *final* AUC comes from rates too small to train at all, because the GCN overfits within tens of
+ * steps. Notebook 08 says where the sweep in the records at hand prefers another rate.
  */
 export const TUNED_LR: Record<'mlp' | 'karate', Record<OptimizerName, number>> = {
   mlp: {
-    sgd: 0.03, momentum: 0.1, nesterov: 0.1, adagrad: 0.03, rmsprop: 1e-3, adadelta: 1,
-    adam: 1e-3, amsgrad: 1e-3, adamw: 1e-3, adamax: 3e-3, nadam: 1e-3, lion: 1e-4,
+    sgd: 0.03, momentum: 0.1, nesterov: 0.1, adagrad: 0.01, rmsprop: 3e-4, adadelta: 1,
+    adam: 3e-3, amsgrad: 3e-3, adamw: 3e-3, adamax: 0.01, nadam: 0.01, lion: 1e-3,
   },
   karate: {
-    sgd: 1, momentum: 0.1, nesterov: 0.1, adagrad: 0.1, rmsprop: 0.01, adadelta: 1,
-    adam: 0.01, amsgrad: 0.01, adamw: 0.01, adamax: 0.03, nadam: 0.01, lion: 3e-3,
+    sgd: 1, momentum: 1, nesterov: 1, adagrad: 1e-3, rmsprop: 1e-4, adadelta: 1,
+    adam: 3e-3, amsgrad: 3e-3, adamw: 3e-3, adamax: 0.01, nadam: 3e-3, lion: 3e-3,
   },
 };
 
@@ -50,7 +52,7 @@ function tuned(task: 'mlp' | 'karate', model: SeriesSpec['model'], batchSize: Se
 }
 
 const COMMON = [
-  'Each optimizer at its best rate of the default learning-rate sweep (TUNED_LR in this file), other hyperparameters at their defaults: time to target is a property of a tuned optimizer, as in AlgoPerf, where every submission brings its own tuning.',
+  'Each optimizer at its tuned rate from the default learning-rate sweep (TUNED_LR in this file: best final score on the MLP, first to the target on Karate), other hyperparameters at their defaults: time to target is a property of a tuned optimizer, as in AlgoPerf, where every submission brings its own tuning.',
   'The target is checked after every epoch (the loop evaluates at epoch ends), so steps and seconds are those of the first epoch that met it; a miss (never reached, or diverged first) counts as infinite, and the median over seeds is taken with that rule.',
   'Seconds are the sum of the epochs\' training time (evaluation excluded, as AlgoPerf excludes it), on the machine and backend each record names; a shared machine adds noise that steps do not have.',
 ];
@@ -82,12 +84,13 @@ export const timeToTargetKarate: ExperimentSpec = {
   series: tuned('karate', 'gcn', 'full'),
   profiles: {
     smoke: karateBySeed(2, [0], 'CI check only.'),
-    default: karateBySeed(200, SEEDS_5, '200 full-batch steps, 5 seeds each with its own split: 60 runs.'),
-    full: karateBySeed(300, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
+    default: karateBySeed(100, SEEDS_5, '100 full-batch steps, 5 seeds each with its own split: 60 runs.'),
+    full: karateBySeed(200, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
   },
   assumptions: [
     ...COMMON,
-    'Target test ROC-AUC 0.85: tuned GCNs end the default sweep well above it on split 0, and it is far above chance (0.5), so reaching it means the model has learned the graph; with 32 test pairs an AUC moves in steps of about 0.004.',
+    'Target test ROC-AUC 0.80: in the default sweep (split 0) an untrained GCN already scores about 0.76 (the graph alone ranks pairs), tuned runs peak at 0.80–0.82 within 2–80 steps and then overfit (training AUC → 1, test AUC falls); 0.85, the value first considered, was reached by 2 of its 108 runs. So 0.80 is what a good optimizer reaches, and reaching it means the model learned something beyond its start. With 32 test pairs an AUC moves in steps of about 0.004.',
+    '100 full-batch steps at the default profile, as in the sweep the rates were tuned on (one step per epoch, so the resolution is one step); the runs use other splits than the sweep\'s (one per seed), so the tuned rates meet data they were not chosen on.',
     KARATE_SPLIT_ASSUMPTION,
   ],
 };
