@@ -59,6 +59,13 @@ describe('time to target', () => {
     assert.match(t.cells[0][5], /10, 20, miss \(diverged\)/);
     assert.ok(t.notes.some((n) => n.includes('wasm on 2× Test CPU')), 'the machine and backend are stated');
   });
+  it('meets a loss target at or below its value', () => {
+    const r = rec({ series: 'a', acc: [0.5, 0.6, 0.7] });
+    r.epochs.forEach((e, i) => { e.testLoss = [0.69, 0.66, 0.64][i]; });
+    const loss = { metric: 'testLoss' as const, value: 0.65, lowerIsBetter: true, label: 'loss' };
+    assert.equal(runTimeToTarget(r, loss, 10).epoch, 3);
+    assert.equal(runTimeToTarget(r, { ...loss, lowerIsBetter: false }, 10).epoch, 1, 'without the flag, higher is better');
+  });
   it('rejects empty input and a non-finite target', () => {
     assert.throws(() => timeToTarget([], TARGET), /no records/);
     assert.throws(() => timeToTarget([rec({ series: 'a', acc: [1] })], { ...TARGET, value: NaN }), /finite/);

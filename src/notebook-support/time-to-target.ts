@@ -14,10 +14,12 @@ export { TIME_TO_TARGET_GOALS, TUNED_LR } from '../experiments/specs/time-to-tar
 import { getOptimizerInfo, isOptimizerName } from '../optimizers';
 
 export interface Target {
-  /** The test metric, higher is better (e.g. 'testAccuracy', 'testAuc'). */
+  /** The test metric (e.g. 'testAccuracy', 'testAuc', 'testLoss'). */
   metric: MetricSelector;
-  /** The run has "reached" the target at the first evaluated epoch where metric ≥ value. */
+  /** The run has "reached" the target at the first evaluated epoch where metric ≥ value (≤ for a loss). */
   value: number;
+  /** True for a loss: the target is met at or below `value`. */
+  lowerIsBetter?: boolean;
   /** For tables and charts, e.g. '95% test accuracy'. */
   label: string;
 }
@@ -66,7 +68,7 @@ function stepsPerEpoch(runs: RunRecord[]): number | null {
 export function runTimeToTarget(run: RunRecord, target: Target, perEpoch: number | null): RunTime {
   for (let epoch = 1; epoch <= run.epochs.length; epoch++) {
     const v = value(target.metric, run, epoch);
-    if (v !== undefined && v >= target.value) {
+    if (v !== undefined && (target.lowerIsBetter ? v <= target.value : v >= target.value)) {
       const seconds = run.epochs.slice(0, epoch).reduce((s, e) => s + e.trainSeconds, 0);
       return { seed: run.config.seed, status: run.status, epoch, steps: perEpoch === null ? null : epoch * perEpoch, seconds };
     }

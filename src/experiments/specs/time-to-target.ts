@@ -16,18 +16,19 @@ export const TIME_TO_TARGET_GOALS = {
     full: { metric: 'testAccuracy', value: 0.97, label: '97% test accuracy' },
   },
   'time-to-target-karate': {
-    smoke: { metric: 'testAuc', value: 0.5, label: 'test ROC-AUC 0.5 (smoke: code path only)' },
-    default: { metric: 'testAuc', value: 0.8, label: 'test ROC-AUC 0.80' },
-    full: { metric: 'testAuc', value: 0.8, label: 'test ROC-AUC 0.80' },
+    smoke: { metric: 'testLoss', value: 0.69, lowerIsBetter: true, label: 'test loss 0.69 (smoke: code path only)' },
+    default: { metric: 'testLoss', value: 0.65, lowerIsBetter: true, label: 'test loss ≤ 0.65 nats' },
+    full: { metric: 'testLoss', value: 0.65, lowerIsBetter: true, label: 'test loss ≤ 0.65 nats' },
   },
-} as const satisfies Record<string, Record<ProfileName, { metric: 'testAccuracy' | 'testAuc'; value: number; label: string }>>;
+} as const satisfies Record<string, Record<ProfileName, { metric: 'testAccuracy' | 'testLoss'; value: number; lowerIsBetter?: boolean; label: string }>>;
 
 /**
  * Each optimizer's learning rate, read from the default profile's sweeps (seed 0) when these specs
  * were written: on the MLP, the grid rate with the best final test accuracy (lr-sensitivity-mlp); on
- * Karate, the grid rate that first reached the target (lr-sensitivity-karate, split 0) — its best
- * *final* AUC comes from rates too small to train at all, because the GCN overfits within tens of
- * steps. Notebook 08 says where the sweep in the records at hand prefers another rate.
+ * Karate, the grid rate that first reached the target (lr-sensitivity-karate, split 0; AdaDelta never
+ * did and keeps the grid's largest rate) — its best *final* AUC comes from rates too small to train
+ * at all, because the GCN overfits within tens of steps. Notebook 08 says where the sweep in the
+ * records at hand prefers another rate.
  */
 export const TUNED_LR: Record<'mlp' | 'karate', Record<OptimizerName, number>> = {
   mlp: {
@@ -35,8 +36,8 @@ export const TUNED_LR: Record<'mlp' | 'karate', Record<OptimizerName, number>> =
     adam: 3e-3, amsgrad: 3e-3, adamw: 3e-3, adamax: 0.01, nadam: 0.01, lion: 1e-3,
   },
   karate: {
-    sgd: 1, momentum: 1, nesterov: 1, adagrad: 1e-3, rmsprop: 1e-4, adadelta: 1,
-    adam: 3e-3, amsgrad: 3e-3, adamw: 3e-3, adamax: 0.01, nadam: 3e-3, lion: 3e-3,
+    sgd: 1, momentum: 0.3, nesterov: 0.3, adagrad: 0.01, rmsprop: 1e-3, adadelta: 1,
+    adam: 0.01, amsgrad: 0.01, adamw: 0.01, adamax: 0.03, nadam: 0.01, lion: 0.03,
   },
 };
 
@@ -80,7 +81,7 @@ export const timeToTargetKarate: ExperimentSpec = {
   title: 'Time to target: every optimizer, tuned, on Karate Club link prediction (GCN)',
   seed: null,
   reproduces: 'Beyond the seeds: AlgoPerf\'s time-to-target measure on the seed-003 graph task.',
-  description: `Steps and training seconds until ${TIME_TO_TARGET_GOALS['time-to-target-karate'].default.label}, GCN, full-batch steps (one per epoch, so the resolution is one step).`,
+  description: `Steps and training seconds until the ${TIME_TO_TARGET_GOALS['time-to-target-karate'].default.label}, GCN, full-batch steps (one per epoch, so the resolution is one step).`,
   series: tuned('karate', 'gcn', 'full'),
   profiles: {
     smoke: karateBySeed(2, [0], 'CI check only.'),
@@ -89,7 +90,7 @@ export const timeToTargetKarate: ExperimentSpec = {
   },
   assumptions: [
     ...COMMON,
-    'Target test ROC-AUC 0.80: in the default sweep (split 0) an untrained GCN already scores about 0.76 (the graph alone ranks pairs), tuned runs peak at 0.80–0.82 within 2–80 steps and then overfit (training AUC → 1, test AUC falls); 0.85, the value first considered, was reached by 2 of its 108 runs. So 0.80 is what a good optimizer reaches, and reaching it means the model learned something beyond its start. With 32 test pairs an AUC moves in steps of about 0.004.',
+    'Target test loss ≤ 0.65 nats (chance, and the untrained model, sit at ln 2 ≈ 0.69): test AUC is a poor target here, because an untrained GCN already ranks pairs well from the graph alone — 0.76 to 0.89 AUC at step 1 depending on the split — so an AUC target is met before any learning on some splits and never on others. The loss must fall, so reaching 0.65 means the model learned; in the default sweep (split 0) tuned adaptive methods reach it in 12–30 steps, plain and momentum SGD in 45–85, and it is below what several runs ever reach before they overfit.',
     '100 full-batch steps at the default profile, as in the sweep the rates were tuned on (one step per epoch, so the resolution is one step); the runs use other splits than the sweep\'s (one per seed), so the tuned rates meet data they were not chosen on.',
     KARATE_SPLIT_ASSUMPTION,
   ],
