@@ -59,6 +59,14 @@ describe('time to target', () => {
     assert.match(t.cells[0][5], /10, 20, miss \(diverged\)/);
     assert.ok(t.notes.some((n) => n.includes('wasm on 2× Test CPU')), 'the machine and backend are stated');
   });
+  it('ranks by steps, not by seconds (which follow the machine\'s load), misses last', () => {
+    const times = timeToTarget([
+      rec({ series: 'quick-clock', acc: [0.5, 0.95], seconds: [0.1, 0.1] }),
+      rec({ series: 'few-steps', acc: [0.95, 0.95], seconds: [5, 5] }),
+      rec({ series: 'never', acc: [0.5, 0.5], seconds: [0.01, 0.01] }),
+    ], TARGET);
+    assert.deepEqual(timeToTargetTable(times, { caption: 'c', target: TARGET }).cells.map((r) => r[3]), ['10', '20', 'miss']);
+  });
   it('meets a loss target at or below its value', () => {
     const r = rec({ series: 'a', acc: [0.5, 0.6, 0.7] });
     r.epochs.forEach((e, i) => { e.testLoss = [0.69, 0.66, 0.64][i]; });

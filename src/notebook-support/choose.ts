@@ -5,7 +5,7 @@ import { table, type Table } from '../display/table';
 import { bySeries, type MetricSelector } from '../experiments/api';
 import type { RunRecord } from '../experiments/types';
 import { getOptimizerInfo, isOptimizerName, type OptimizerName } from '../optimizers';
-import type { SeriesTime, Target } from './time-to-target';
+import { byTimeToTarget, type SeriesTime, type Target } from './time-to-target';
 import type { BudgetCurve } from './tuning-budget';
 
 export interface OptimizerVerdict {
@@ -146,7 +146,8 @@ function taskCells(e: TaskEvidence, optimizer: OptimizerName, out: Cells): void 
   const T = e.timeToTarget;
   const t = T?.times.find((x) => x.optimizer === optimizer);
   if (T && t) {
-    const rank = rankOf(T.times, optimizer, (x) => x.optimizer, (x) => x.medianSeconds)!;
+    const ranked = [...T.times].sort(byTimeToTarget);
+    const rank = ranked.findIndex((x) => byTimeToTarget(x, t) === 0) + 1;
     const steps = t.medianSteps === null ? '?' : Math.round(t.medianSteps);
     out.time.push(Number.isFinite(t.medianSeconds)
       ? `${e.task}: ${T.target.label} in ${steps} steps, ${t.medianSeconds.toFixed(1)} s (${ordinal(rank, T.times.length)}; ${t.hits}/${t.runs.length} seeds)`
@@ -188,7 +189,7 @@ export function seed002Table(evidence: TaskEvidence[], names: readonly Optimizer
     }),
     notes: [
       `[S] learning-rate sensitivity: the sweep's final scores (${sources((e) => e.sensitivity.source)}); "good" = within the tolerance of the optimizer's own best; "needs tuning" = among the 3 narrowest ranges.`,
-      `[T] time to target: median over seeds, a miss counting as infinite, ranked by training seconds (${sources((e) => e.timeToTarget?.source)}).`,
+      `[T] time to target: median over seeds, a miss counting as infinite, ranked by steps then training seconds (${sources((e) => e.timeToTarget?.source)}).`,
       `[B] tuning budget: exact expected best of k random trials from the grid (${sources((e) => e.budget?.source)}); ranks among the optimizers at that budget.`,
     ],
   });
