@@ -216,10 +216,10 @@ export function timeToTargetGoal(experimentId: keyof typeof TIME_TO_TARGET_GOALS
 
 /**
  * Where the spec's tuned rates (chosen from the sweep when the spec was written) differ from the
- * sweep's best rates in the records at hand: a markdown line, or '' when they agree.
+ * sweep's best-final-score rates in the records at hand: one markdown line either way.
  */
 export function tunedRateCheck(sweepBest: Array<{ optimizer: string; bestLearningRate: number }>, specRates: Record<string, number>, sweepId: string): string {
   const differ = sweepBest.filter((v) => specRates[v.optimizer] !== undefined && specRates[v.optimizer] !== v.bestLearningRate);
   if (differ.length === 0) return `*Every optimizer runs at the best rate of \`${sweepId}\` in these records.*`;
-  return `*The sweep (\`${sweepId}\`) at this profile prefers another rate for ${differ.map((v) => `${displayName(v.optimizer)} (${v.bestLearningRate}, spec: ${specRates[v.optimizer]})`).join(', ')}; the spec's rates were read from the default profile's sweep.*`;
+  return `*By final score, the sweep (\`${sweepId}\`) at this profile prefers another rate for ${differ.map((v) => `${displayName(v.optimizer)} (${v.bestLearningRate}, spec: ${specRates[v.optimizer]})`).join(', ')}; the spec's rates were chosen as its assumptions say (from the default profile's sweep).*`;
 }
