@@ -24,7 +24,7 @@ const CHARTS: Record<string, number> = {
   '05-lion.ipynb': 5,
   '06-mnist.ipynb': 14,
   '07-karate-club.ipynb': 5,
-  '08-conclusions.ipynb': 2,
+  '08-conclusions.ipynb': 6,
   '09-learning-rate-schedules.ipynb': 12,
 };
 

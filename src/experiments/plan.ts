@@ -25,6 +25,7 @@ export function validateSpec(spec: ExperimentSpec): void {
   for (const p of PROFILE_NAMES) {
     const settings = spec.profiles[p];
     if (!settings || !settings.seeds.length || !(settings.epochs >= 1)) throw new Error(`Experiment "${spec.id}": profile "${p}" needs ≥ 1 epoch and ≥ 1 seed.`);
+    if (settings.splitPerSeed && settings.data.dataset !== 'karate') throw new Error(`Experiment "${spec.id}": profile "${p}" sets splitPerSeed, which only Karate data has.`);
   }
 }
 
@@ -40,7 +41,8 @@ function runOf(spec: ExperimentSpec, s: SeriesSpec, profile: ProfileName, seed: 
     batchSize: s.batchSize,
     epochs: p.epochs,
     seed,
-    data: { ...p.data },
+    // The record names the split it trained on, so a per-seed split is as explicit as a fixed one.
+    data: p.splitPerSeed && p.data.dataset === 'karate' ? { ...p.data, splitSeed: seed } : { ...p.data },
   };
   if (s.tracePoints) config.tracePoints = s.tracePoints;
   if (s.evaluateTrain) config.evaluateTrain = true;

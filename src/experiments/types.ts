@@ -66,6 +66,11 @@ export interface ProfileSettings {
   data: DataConfig;
   epochs: number;
   seeds: number[];
+  /**
+   * Karate only: each seed also draws its own train/test split (the run's splitSeed = its seed), so
+   * a band across seeds covers the luck of the split as well as the initialisation.
+   */
+  splitPerSeed?: boolean;
   /** Why these sizes (shown by `list` and in the report). */
   note?: string;
 }

@@ -5,6 +5,8 @@ import { table, type Table } from '../display/table';
 import { bySeries, type MetricSelector } from '../experiments/api';
 import type { RunRecord } from '../experiments/types';
 import { getOptimizerInfo, isOptimizerName, type OptimizerName } from '../optimizers';
+import { byTimeToTarget, type SeriesTime, type Target } from './time-to-target';
+import type { BudgetCurve, winnersByBudget } from './tuning-budget';
 
 export interface OptimizerVerdict {
   optimizer: OptimizerName;
@@ -108,17 +110,41 @@ export function chooseHighlights(result: ChooseResult): { best: OptimizerVerdict
   return { best: v[0], widest, fastest, fragile };
 }
 
-/** The conclusions in a few lines: the best optimizer per task, and the widest, fastest and most fragile on MNIST. */
-export function highlightsMarkdown(mnist: ChooseResult, karate: ChooseResult, profile: string): string {
+/** A task's time-to-target and tuning-budget results, for the highlights. */
+export interface TaskHighlights {
+  task: string;
+  times: SeriesTime[];
+  target: Target;
+  winners: ReturnType<typeof winnersByBudget>;
+}
+
+/**
+ * The conclusions in a few lines: the best optimizer per task, the widest and most fragile on MNIST,
+ * and per task the fastest to its target [T] and who leads at each tuning budget [B] (without those,
+ * the fastest to the sweep's threshold).
+ */
+export function highlightsMarkdown(mnist: ChooseResult, karate: ChooseResult, profile: string, tasks: TaskHighlights[] = []): string {
   const m = chooseHighlights(mnist);
   const k = chooseHighlights(karate);
   const name = (v: OptimizerVerdict) => getOptimizerInfo(v.optimizer).displayName;
+  const display = (optimizer: string) => getOptimizerInfo(optimizer as OptimizerName).displayName;
+  const fastestLine = m.fastest ? `- Fastest to ${(mnist.threshold * 100).toFixed(1)}% on MNIST: **${name(m.fastest)}** (epoch ${m.fastest.epochsToThreshold}).` : '- No optimizer reached the speed threshold within the profile\'s epochs.';
+  const timeLines = tasks.map(({ task, times, target }) => {
+    const first = [...times].sort(byTimeToTarget)[0];
+    const misses = times.filter((t) => !Number.isFinite(t.medianSeconds)).length;
+    return first && Number.isFinite(first.medianSeconds)
+      ? `- Fastest to ${target.label} on ${task} [T]: **${display(first.optimizer)}** (${first.medianSteps === null ? '?' : Math.round(first.medianSteps)} steps, ${first.medianSeconds.toFixed(1)} s); ${misses} of ${times.length} optimizers missed it.`
+      : `- No optimizer reached ${target.label} on ${task} at this profile [T].`;
+  });
+  const budgetLines = tasks.map(({ task, winners: w }) => `- Tuning budget on ${task} [B]: ${w.changes.length
+    ? `the leader changes at k = ${w.changes.map((c) => `${c.k} (${display(c.from)} → ${display(c.to)})`).join(', ')}`
+    : `**${display(w.winners[0].winner)}** leads at every budget from 1 to ${w.winners.at(-1)!.k} trials`}.`);
   return [
     `**From these measurements (profile \`${profile}\`${profile === 'smoke' ? ' — meaningless at this size; run with ATLAS_PROFILE=default' : ''}):**`,
     `- Best on MNIST: **${name(m.best)}** (${(m.best.best * 100).toFixed(2)}% at lr ${m.best.bestLearningRate}); on Karate: **${name(k.best)}** (AUC ${k.best.best.toFixed(3)} at lr ${k.best.bestLearningRate}).`,
     `- Most forgiving learning rate on MNIST: **${name(m.widest)}**, good over ${m.widest.goodRangeDecades.toFixed(1)} decades.`,
-    m.fastest ? `- Fastest to ${(mnist.threshold * 100).toFixed(1)}% on MNIST: **${name(m.fastest)}** (epoch ${m.fastest.epochsToThreshold}).` : '- No optimizer reached the speed threshold within the profile\'s epochs.',
     `- Most divergences on MNIST: **${name(m.fragile)}** (${m.fragile.diverged} of ${m.fragile.runs} runs, at lr ${m.fragile.divergedRates.join(', ') || '—'}).`,
+    ...(tasks.length ? [...timeLines, ...budgetLines] : [fastestLine]),
   ].join('\n');
 }
 
@@ -137,18 +163,87 @@ export function chooseTable(result: ChooseResult, opts: { caption: string; score
   });
 }
 
-/** Seed 002's table: pros, cons and when to use (from the registry) beside what we measured. */
-export function seed002Table(mnist: OptimizerVerdict[], karate: OptimizerVerdict[] | undefined, names: readonly OptimizerName[]): Table {
-  const m = new Map(mnist.map((v) => [v.optimizer, v]));
-  const g = new Map((karate ?? []).map((v) => [v.optimizer, v]));
-  const measured = (v: OptimizerVerdict | undefined, k: number, label: string) =>
-    v ? `${label} ${(v.best * k).toFixed(k === 100 ? 1 : 3)} at lr ${v.bestLearningRate}; good range ${v.goodRangeDecades.toFixed(1)} decades; ${v.diverged}/${v.runs} diverged` : '—';
+/** What was measured on one task, and by which experiments (named in the table so each claim has a source). */
+export interface TaskEvidence {
+  /** Short task name, e.g. 'MNIST'. */
+  task: string;
+  /** 100 for accuracy in %, 1 for AUC. */
+  scale: number;
+  sensitivity: { verdicts: OptimizerVerdict[]; source: string };
+  timeToTarget?: { times: SeriesTime[]; target: Target; source: string };
+  budget?: { curves: BudgetCurve[]; source: string };
+}
+
+const ordinal = (rank: number, of: number) => `#${rank}/${of}`;
+const fmt = (x: number, scale: number) => (x * scale).toFixed(scale === 100 ? 1 : 3);
+
+/** 1-based rank of `optimizer` when `items` are sorted by `key` (smaller first); ties share the better rank. */
+function rankOf<T>(items: T[], optimizer: string, name: (t: T) => string, key: (t: T) => number): number | null {
+  const mine = items.find((t) => name(t) === optimizer);
+  if (!mine) return null;
+  return items.filter((t) => key(t) < key(mine)).length + 1;
+}
+
+interface Cells { sensitivity: string[]; time: string[]; budget: string[]; claims: string[] }
+
+function taskCells(e: TaskEvidence, optimizer: OptimizerName, out: Cells): void {
+  const S = e.sensitivity.verdicts;
+  const v = S.find((x) => x.optimizer === optimizer);
+  if (v) {
+    const widthRank = rankOf(S, optimizer, (x) => x.optimizer, (x) => -x.goodRangeDecades)!;
+    out.sensitivity.push(`${e.task}: good over ${v.goodRangeDecades.toFixed(1)} decades (${ordinal(widthRank, S.length)} widest), best ${fmt(v.best, e.scale)} at lr ${v.bestLearningRate}; ${v.diverged}/${v.runs} diverged`);
+    if (widthRank === 1) out.claims.push(`most forgiving learning rate on ${e.task} [S]`);
+    else if (widthRank > S.length - 3) out.claims.push(`needs its learning rate tuned on ${e.task} [S]`);
+    if (rankOf(S, optimizer, (x) => x.optimizer, (x) => -x.best) === 1) out.claims.push(`best final score on ${e.task} at its best rate [S]`);
+  }
+  const T = e.timeToTarget;
+  const t = T?.times.find((x) => x.optimizer === optimizer);
+  if (T && t) {
+    const ranked = [...T.times].sort(byTimeToTarget);
+    const rank = ranked.findIndex((x) => byTimeToTarget(x, t) === 0) + 1;
+    const steps = t.medianSteps === null ? '?' : Math.round(t.medianSteps);
+    out.time.push(Number.isFinite(t.medianSeconds)
+      ? `${e.task}: ${T.target.label} in ${steps} steps, ${t.medianSeconds.toFixed(1)} s (${ordinal(rank, T.times.length)}; ${t.hits}/${t.runs.length} seeds)`
+      : `${e.task}: missed ${T.target.label} (${t.hits}/${t.runs.length} seeds reached it)`);
+    if (Number.isFinite(t.medianSeconds) && rank === 1) out.claims.push(`fastest to ${T.target.label} on ${e.task} [T]`);
+    if (!Number.isFinite(t.medianSeconds)) out.claims.push(`misses ${T.target.label} on ${e.task} [T]`);
+  }
+  const B = e.budget;
+  const c = B?.curves.find((x) => x.optimizer === optimizer);
+  if (B && c) {
+    const first = c.points[0];
+    const last = c.points[c.points.length - 1];
+    const r1 = rankOf(B.curves, optimizer, (x) => x.optimizer, (x) => -x.points[0].expected)!;
+    const rk = rankOf(B.curves, optimizer, (x) => x.optimizer, (x) => -x.points[x.points.length - 1].expected)!;
+    out.budget.push(`${e.task}: ${fmt(first.expected, e.scale)} with ${first.k} trial (${ordinal(r1, B.curves.length)}), ${fmt(last.expected, e.scale)} with ${last.k} (${ordinal(rk, B.curves.length)})`);
+    if (r1 === 1) out.claims.push(`best bet with a single untuned trial on ${e.task} [B]`);
+    if (rk === 1) out.claims.push(`best with ${last.k} trials on ${e.task} [B]`);
+  }
+}
+
+/**
+ * Seed 002's table: pros, cons and when to use (the registry's text, i.e. the folklore) beside what we
+ * measured — learning-rate sensitivity [S], time to target [T], tuning budget [B] — and the claims
+ * those measurements support, each tagged with the measurement that backs it.
+ */
+export function seed002Table(evidence: TaskEvidence[], names: readonly OptimizerName[]): Table {
+  if (evidence.length === 0) throw new Error('seed002Table: no measurements (pass at least one task\'s sensitivity verdicts).');
+  const sources = (pick: (e: TaskEvidence) => string | undefined) => evidence.flatMap((e) => (pick(e) ? [`${e.task}: ${pick(e)}`] : [])).join('; ') || 'not measured';
   return table({
-    caption: 'Choose an optimizer (seed 002\'s table, with our measurements)',
-    columns: ['algorithm', 'pros', 'cons', 'when to use', 'measured: MNIST MLP', 'measured: Karate GCN'],
+    caption: 'Choose an optimizer (seed 002\'s table, with our measurements and what they back)',
+    columns: ['algorithm', 'pros', 'cons', 'when to use (folklore)', '[S] learning-rate sensitivity', '[T] time to target', '[B] tuning budget', 'measured claims'],
     rows: names.map((n) => {
       const info = getOptimizerInfo(n);
-      return [info.displayName, info.pros.join('; '), info.cons.join('; '), info.whenToUse.join('; '), measured(m.get(n), 100, 'acc.'), measured(g.get(n), 1, 'AUC')];
+      const cells: Cells = { sensitivity: [], time: [], budget: [], claims: [] };
+      for (const e of evidence) taskCells(e, n, cells);
+      const join = (xs: string[]) => (xs.length ? xs.join('; ') : '—');
+      return [info.displayName, info.pros.join('; '), info.cons.join('; '), info.whenToUse.join('; '), join(cells.sensitivity), join(cells.time), join(cells.budget),
+        cells.claims.length ? cells.claims.join('; ') : 'no extreme on any measurement: middle of the pack'];
     }),
+    notes: [
+      `[S] learning-rate sensitivity: the sweep's final scores (${sources((e) => e.sensitivity.source)}); "good" = within the tolerance of the optimizer's own best; "needs tuning" = among the 3 narrowest ranges.`,
+      `[T] time to target: median over seeds, a miss counting as infinite, ranked by steps then training seconds (${sources((e) => e.timeToTarget?.source)}).`,
+      `[B] tuning budget: exact expected best of k random trials from the grid (${sources((e) => e.budget?.source)}); ranks among the optimizers at that budget.`,
+    ],
   });
 }

@@ -36,11 +36,14 @@ export async function loadExperiment(id: string, opts: { profile?: ProfileName; 
   return { spec, profile, records };
 }
 
-function describeData(r: RunRecord): string {
-  const d = r.config.data;
-  return d.dataset === 'mnist'
-    ? `MNIST ${d.train.toLocaleString('en')} training / ${d.test.toLocaleString('en')} test images${d.train === 60000 ? ' (the full sets)' : ' (stratified subsets)'}`
-    : `Karate Club link prediction, ${Math.round(d.testFraction * 100)}% of edges held out (split seed ${d.splitSeed})`;
+function describeData(records: RunRecord[]): string {
+  const d = records[0].config.data;
+  if (d.dataset === 'mnist') {
+    return `MNIST ${d.train.toLocaleString('en')} training / ${d.test.toLocaleString('en')} test images${d.train === 60000 ? ' (the full sets)' : ' (stratified subsets)'}`;
+  }
+  const splits = [...new Set(records.flatMap((r) => (r.config.data.dataset === 'karate' ? [r.config.data.splitSeed] : [])))].sort((a, b) => a - b);
+  const which = splits.length > 1 ? `a different split per seed: split seeds ${splits.join(', ')}` : `split seed ${splits[0]}`;
+  return `Karate Club link prediction, ${Math.round(d.testFraction * 100)}% of edges held out (${which})`;
 }
 
 /** One markdown paragraph: which backend, profile, data, epochs and seeds produced the numbers below, and how long they took. */
@@ -54,7 +57,7 @@ export function provenanceMarkdown(data: ExperimentData): string {
   const note = spec.profiles[profile].note;
   return [
     `**${spec.title}** — profile \`${profile}\`${note ? ` (${note.replace(/\.$/, '')})` : ''}.`,
-    `Backend ${backends}; ${describeData(records[0])}; ${epochs} epoch(s); seed(s) ${seeds.join(', ')}; ` +
+    `Backend ${backends}; ${describeData(records)}; ${epochs} epoch(s); seed(s) ${seeds.join(', ')}; ` +
       `${records.length} runs (${Object.entries(statuses).map(([k, v]) => `${v} ${k}`).join(', ')}), ${wall.toFixed(1)} s of training in total. ` +
       `Reproduces: ${spec.reproduces}`,
     profile === 'smoke' ? '\n*Smoke profile: tiny data and one epoch, to check that everything runs; the numbers mean nothing. Set `ATLAS_PROFILE=default` (or `full`) and re-run for real results.*' : '',

@@ -11,3 +11,5 @@ export * from './choose';
 export * from './schedule-views';
 export * from './intervals';
 export * from './landscape-list';
+export * from './time-to-target';
+export * from './tuning-budget';

@@ -3,7 +3,7 @@
 import { BUILTIN_OPTIMIZER_NAMES } from '../../optimizers/builtin';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../optimizers/types';
 import type { ExperimentSpec, SeriesSpec } from '../types';
-import { FULL_MNIST_DATA, SEEDS_3, SEEDS_5, karate, mnist, num, smokeMnist } from './common';
+import { FULL_MNIST_DATA, KARATE_SPLIT_ASSUMPTION, SEEDS_3, SEEDS_5, karateBySeed, mnist, num, smokeMnist } from './common';
 
 /** Half-decades from 1e-4 to 1: wide enough to find every optimizer's good range and its failures. */
 export const LR_GRID = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1];
@@ -46,11 +46,11 @@ export const lrSensitivityKarate: ExperimentSpec = {
   description: `Final test AUC and accuracy against the learning rate (${LR_GRID.join(', ')}), full-batch steps.`,
   series: sweep('gcn', 'full', { evaluateTrain: true }),
   profiles: {
-    smoke: { data: karate(), epochs: 2, seeds: [0], note: 'CI check only.' },
-    default: { data: karate(), epochs: 100, seeds: [0], note: '100 full-batch epochs, 1 seed: 108 runs.' },
-    full: { data: karate(), epochs: 200, seeds: SEEDS_3 },
+    smoke: karateBySeed(2, [0], 'CI check only.'),
+    default: karateBySeed(100, [0], '100 full-batch epochs, 1 seed: 108 runs.'),
+    full: karateBySeed(200, SEEDS_3),
   },
-  assumptions: SWEEP_ASSUMPTIONS,
+  assumptions: [...SWEEP_ASSUMPTIONS, KARATE_SPLIT_ASSUMPTION],
 };
 
 /** A sensible learning rate per optimizer for the MLP (torch's defaults where torch has one). */

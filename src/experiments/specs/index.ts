@@ -8,6 +8,8 @@ import { seed003Karate, seed003KarateConv1d, seed003Mnist } from './seed003';
 import {
   seed004AdadeltaRho, seed004AdamBetas, seed004AdamLr, seed004Momentum, seed004Nesterov, seed004RmspropLr, seed004SgdLr,
 } from './seed004';
+import { timeToTargetKarate, timeToTargetMlp } from './time-to-target';
+import { tuningGridKarate, tuningGridMlp } from './tuning-grid';
 
 export const EXPERIMENTS: readonly ExperimentSpec[] = [
   seed000,
@@ -27,6 +29,8 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
   oursVsTfjs,
   lrSchedulesMlp,
   seed000Decay,
+  timeToTargetMlp, timeToTargetKarate,
+  tuningGridMlp, tuningGridKarate,
 ];
 
 export const EXPERIMENT_IDS: readonly string[] = EXPERIMENTS.map((e) => e.id);
