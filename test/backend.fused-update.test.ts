@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { applyWasmPatches, removeWasmPatches } from '../src/backend/wasm-patches';
 import { FUSED_UPDATES, FUSED_UPDATE_KERNEL, canFuseUpdate } from '../src/backend/patches/fused-update';
-import { FUSED_UPDATE_WASM_BASE64 } from '../src/backend/patches/fused-update.wasm';
+import { SIMD_KERNELS_WASM_BASE64 } from '../src/backend/patches/simd-kernels.wasm';
 import { WAT_SOURCE, assembleWat } from '../src/backend/patches/compile-wat';
 import { createOptimizer } from '../src/optimizers';
 import type { Hyperparams, OptimizerName } from '../src/optimizers/types';
@@ -129,7 +129,7 @@ test('the kernel rejects mismatched inputs with a clear error', () => {
   tf.dispose([p, g]);
 });
 
-test('the committed wasm binary is the assembly of fused-update.wat', async () => {
+test('the committed wasm binary is the assembly of simd-kernels.wat', async () => {
   const bytes = await assembleWat(fs.readFileSync(WAT_SOURCE, 'utf8'));
-  assert.equal(Buffer.from(bytes).toString('base64'), FUSED_UPDATE_WASM_BASE64, 'run `npm run build:wasm-kernels` after editing the .wat');
+  assert.equal(Buffer.from(bytes).toString('base64'), SIMD_KERNELS_WASM_BASE64, 'run `npm run build:wasm-kernels` after editing the .wat');
 });

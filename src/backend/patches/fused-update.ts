@@ -1,7 +1,7 @@
 // One kernel per optimizer step and parameter tensor on wasm. Written as tfjs ops, a rule costs
 // 2–15 kernels per parameter tensor, each one a pass over memory plus the engine's bookkeeping
 // (~5 µs per kernel here); Adam's step on the MLP was 72 kernels. This kernel runs the same update
-// as one SIMD loop (fused-update.wat, assembled into fused-update.wasm.ts) over tfjs's own heap.
+// as one SIMD loop (./simd-kernels.wat) over tfjs's own heap.
 // A loop in JS was tried first: 3–4× slower than the stock ops (float64 math, no SIMD).
 //
 // The rule in src/optimizers/<name>.ts stays THE definition (notebooks show it, every backend runs
@@ -10,24 +10,16 @@
 // without a transcription here run their rule's ops.
 import * as tf from '@tensorflow/tfjs';
 import { addMissingWasmKernel, type KernelArgs, type WasmKernelFunc } from './kernel-override';
-import { FUSED_UPDATE_WASM_BASE64 } from './fused-update.wasm';
+import { heapOffset, simdKernels, type SimdKernels } from './simd-kernels';
 
 export const FUSED_UPDATE_KERNEL = 'AtlasFusedUpdate';
 
 /** The parts of tfjs-backend-wasm's backend this kernel reads. */
 interface WasmInternals {
-  wasm: { asm: { memory: WebAssembly.Memory } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
-type Fn = (...args: number[]) => void;
-interface Exports {
-  sgd: Fn;
-  momentum: Fn;
-  rmsprop: Fn;
-  adam: Fn;
-}
+type Exports = SimdKernels;
 
 /** ptr(x) is the byte offset of tensor x in the heap; c the rule's coefficients (rule.coefficients(hp, t)). */
 type Call = (k: Exports, ptr: (name: string) => number, n: number, c: Record<string, number>) => void;
@@ -45,7 +37,7 @@ const adamCall = (decoupled: 0 | 1, amsgrad: 0 | 1): Call => (k, ptr, n, c) =>
 const momentumCall = (nesterov: 0 | 1): Call => (k, ptr, n, c) =>
   k.momentum(ptr('p'), ptr('g'), ptr('b'), ptr('p\''), ptr('b\''), n, c.lr, c.mu, c.wd, nesterov);
 
-/** Optimizers whose rule has a fused transcription in fused-update.wat. */
+/** Optimizers whose rule has a fused transcription in simd-kernels.wat. */
 export const FUSED_UPDATES: Readonly<Record<string, FusedUpdate>> = {
   sgd: { stateKeys: () => [], call: (k, ptr, n, c) => k.sgd(ptr('p'), ptr('g'), ptr('p\''), n, c.lr, c.wd) },
   momentum: { stateKeys: () => ['b'], call: momentumCall(0) },
@@ -62,18 +54,6 @@ export const FUSED_UPDATES: Readonly<Record<string, FusedUpdate>> = {
   amsgrad: { stateKeys: () => ['m', 'v', 'vMax'], call: adamCall(0, 1) },
   adamw: { stateKeys: () => ['m', 'v'], call: adamCall(1, 0) },
 };
-
-/** The SIMD functions, instantiated on the backend's memory (once per wasm module instance). */
-const instances = new WeakMap<WebAssembly.Memory, Exports>();
-function kernelsFor(memory: WebAssembly.Memory): Exports {
-  let k = instances.get(memory);
-  if (!k) {
-    const module = new WebAssembly.Module(Buffer.from(FUSED_UPDATE_WASM_BASE64, 'base64'));
-    k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
-    instances.set(memory, k);
-  }
-  return k;
-}
 
 export interface FusedUpdateAttrs {
   optimizer: string;
@@ -104,8 +84,7 @@ export const fusedUpdate: WasmKernelFunc = ({ inputs, backend, attrs }: KernelAr
     named[`${key}'`] = out;
     return out;
   });
-  const ptr = (key: string) => wasm.dataIdMap.get(named[key].dataId)!.memoryOffset;
-  update.call(kernelsFor(wasm.wasm.asm.memory), ptr, n, a.coefficients);
+  update.call(simdKernels(backend), (key) => heapOffset(backend, named[key]), n, a.coefficients);
   return outs as unknown as tf.TensorInfo;
 };
 

@@ -1,7 +1,7 @@
-;; Fused optimizer updates for the tfjs wasm backend: one SIMD pass over θ, g and the state per
-;; parameter tensor. Each function is the element-wise transcription of the rule in
+;; Hand-written SIMD kernels for the tfjs wasm backend. Fused optimizer updates: one pass over θ, g
+;; and the state per parameter tensor (and, at the end, a small-m matrix product). Each function is the element-wise transcription of the rule in
 ;; src/optimizers/<name>.ts, operation for operation in float32 (same order, same rounding).
-;; Compiled to fused-update.wasm.ts by `npm run build:wasm-kernels` (checked by a test).
+;; Assembled into simd-kernels.wasm.ts by `npm run build:wasm-kernels` (checked by a test).
 ;;
 ;; Pointers are byte offsets into tfjs's own wasm memory (imported); n ≥ 4 elements. Outputs are
 ;; fresh tensors, never the inputs, so the last vector may overlap the one before it
@@ -138,4 +138,63 @@
           (local.set $o (select (local.get $last) (i32.add (local.get $o) (i32.const 16))
             (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $last))))
           (br $next)))))
+
+  ;; C[m,n] = A[m,k]·B[k,n] (+ bias[n]) (ReLU if relu = 1), all row-major, for a few rows m: each row of C
+  ;; is built as Σₖ A[i,k]·B[k,:] with SIMD over n. XNNPACK's GEMM first packs B, which costs more than
+  ;; the product itself when B is a weight matrix that changed since the last step and m is 1.
+  (func (export "gemm_small") (param $a i32) (param $b i32) (param $bias i32) (param $c i32)
+        (param $m i32) (param $k i32) (param $n i32) (param $relu i32)
+    (local $i i32) (local $kk i32) (local $j i32) (local $crow i32) (local $brow i32) (local $n4 i32)
+    (local $s f32) (local $sv v128)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $i) (local.get $m)))
+      (local.set $crow (i32.add (local.get $c) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
+      ;; C[i,:] = bias, or 0
+      (local.set $j (i32.const 0))
+      (block $init_done (loop $init
+        (br_if $init_done (i32.ge_u (local.get $j) (local.get $n)))
+        (f32.store (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2)))
+          (if (result f32) (local.get $bias)
+            (then (f32.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2)))))
+            (else (f32.const 0))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $init)))
+      ;; C[i,:] += A[i,kk]·B[kk,:]
+      (local.set $kk (i32.const 0))
+      (block $k_done (loop $ks
+        (br_if $k_done (i32.ge_u (local.get $kk) (local.get $k)))
+        (local.set $s (f32.load (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $k)) (local.get $kk)) (i32.const 2)))))
+        (local.set $sv (f32x4.splat (local.get $s)))
+        (local.set $brow (i32.add (local.get $b) (i32.shl (i32.mul (local.get $kk) (local.get $n)) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $v_done (loop $vs
+          (br_if $v_done (i32.ge_u (local.get $j) (local.get $n4)))
+          (v128.store (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2)))
+            (f32x4.add (v128.load (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2))))
+              (f32x4.mul (local.get $sv) (v128.load (i32.add (local.get $brow) (i32.shl (local.get $j) (i32.const 2)))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $vs)))
+        (block $t_done (loop $ts
+          (br_if $t_done (i32.ge_u (local.get $j) (local.get $n)))
+          (f32.store (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2)))
+            (f32.add (f32.load (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2))))
+              (f32.mul (local.get $s) (f32.load (i32.add (local.get $brow) (i32.shl (local.get $j) (i32.const 2)))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $ts)))
+        (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+        (br $ks)))
+      ;; ReLU: max(x, 0); a NaN stays NaN (as tf.relu, unlike XNNPACK's clamp)
+      (if (local.get $relu) (then
+        (local.set $j (i32.const 0))
+        (block $r_done (loop $rs
+          (br_if $r_done (i32.ge_u (local.get $j) (local.get $n)))
+          (local.set $s (f32.load (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2)))))
+          (f32.store (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2)))
+            (select (f32.const 0) (local.get $s) (f32.lt (local.get $s) (f32.const 0))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $rs)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows)))
+  )
 )
