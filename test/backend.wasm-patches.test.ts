@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { applyWasmPatches, appliedWasmPatches, listWasmPatches, removeWasmPatches, wasmPatchesEnabled } from '../src/backend/wasm-patches';
-import { planTransposedMatMul } from '../src/backend/patches/matmul';
+import { SMALL_M, planTransposedMatMul } from '../src/backend/patches/matmul';
 
 type Arrays = Float32Array[];
 
@@ -67,6 +67,9 @@ const matmulCases: Array<[number[], number[], boolean, boolean]> = [
   [[2, 5, 3], [2, 5, 4], true, false], // batch 2: left to the stock kernel
   [[2, 3, 5], [4, 5], false, true], // broadcast batch
   [[33, 17], [17, 9], false, false], // no transpose
+  [[1, 784], [784, 50], false, false], // batch 1: the small-m product (no XNNPACK packing)
+  [[4, 13], [13, 7], false, false], // m = SMALL_M, n not a multiple of 4
+  [[1, 10], [50, 10], false, true], // dX at batch 1: transpose, then the small-m product
 ];
 
 test('BatchMatMul: patched = stock wasm = cpu, values and gradients, for every transpose/batch case', () => {
@@ -109,6 +112,16 @@ test('_FusedMatMul with a transposed operand, bias and relu: patched = cpu, valu
     const patched = run('patched', f);
     assertClose(patched, run('cpu', f), 1e-5, `${label} vs cpu`);
   }
+});
+
+test('the small-m product covers the rows it claims and keeps NaN through ReLU (as tf.relu; XNNPACK clamps it to 0)', () => {
+  assert.equal(SMALL_M, 4);
+  const [y] = run('patched', () => {
+    const a = tf.tensor2d([[NaN, 1, 2]]);
+    const b = tf.tensor2d(data([3, 5], 8), [3, 5]);
+    return [tf.fused.matMul({ a, b, bias: tf.zeros([5]), activation: 'relu' })];
+  });
+  assert.ok(y.every((v) => Number.isNaN(v)));
 });
 
 test('the transposed-matmul planner swaps the product only when that moves less data', () => {

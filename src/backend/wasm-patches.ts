@@ -8,6 +8,7 @@ import { installTransposedMatMul } from './patches/matmul';
 import { installMissingKernels } from './patches/missing-kernels';
 import { installMaxPoolGrad } from './patches/max-pool-grad';
 import { installSharedCopies } from './patches/share-copies';
+import { installFusedUpdate } from './patches/fused-update';
 
 export interface WasmPatch {
   name: string;
@@ -43,6 +44,12 @@ const PATCHES: WasmPatch[] = [
     kind: 'speed',
     description: 'Identity and same-dtype Cast share the input memory (refcount) instead of copying it',
     install: installSharedCopies,
+  },
+  {
+    name: 'fused-optimizer-update',
+    kind: 'speed',
+    description: "One kernel per parameter tensor for an optimizer step (the rule's element-wise transcription) instead of 5–15 tfjs ops",
+    install: installFusedUpdate,
   },
 ];
 

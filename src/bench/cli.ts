@@ -1,8 +1,10 @@
-// `npm run bench [-- --json] [--suites mlp,cnn,gcn,opt] [--repeats N] [--repeat-ms MS] [--ab] [--quick]`
-// Prints a table of training-step throughput (medians over repeats), or one JSON line with --json.
+// `npm run bench [-- --json] [--suites steps,mlp,gcn,opt] [--repeats N] [--repeat-ms MS] [--ab] [--quick]`
+// Prints the issue-12 cases against PyTorch 1-thread (when python3 with torch is importable) and
+// tables of training-step throughput (medians over interleaved repeats), or one JSON line with --json.
 import { runBenchmark, SUITES, type BenchOptions, type BenchResult, type Suite } from './run';
+import { spread } from './stats';
 
-const USAGE = 'usage: npm run bench -- [--json] [--suites mlp,cnn,gcn,opt] [--repeats N≥5] [--repeat-ms MS] [--warmup N] [--batch N] [--ab] [--quick]';
+const USAGE = 'usage: npm run bench -- [--json] [--suites steps,mlp,gcn,opt] [--repeats N≥5] [--repeat-ms MS] [--warmup N] [--batch N] [--ab] [--quick]';
 
 export function parseArgs(argv: string[]): BenchOptions & { json: boolean } {
   const opts: BenchOptions & { json: boolean } = {
@@ -43,24 +45,48 @@ export function parseArgs(argv: string[]): BenchOptions & { json: boolean } {
 }
 
 function formatTable(r: BenchResult): string {
+  const lines = [...formatSteps(r), '', ...formatCases(r)];
+  return lines.join('\n');
+}
+
+const fmt = (x: number | undefined, digits = 2) => (x === undefined ? '—' : x.toFixed(digits));
+
+/** The issue-12 comparison: ms/step (wall, CPU), spread (max/min of repeats), torch/ours ratio. */
+function formatSteps(r: BenchResult): string[] {
+  if (!r.steps) return [];
+  const torch = r.torch && 'version' in r.torch ? `PyTorch ${r.torch.version} on 1 thread (${r.torch.python})` : `PyTorch not measured: ${r.torch && 'reason' in r.torch ? r.torch.reason : 'unknown'}`;
+  const lines = [
+    `ours vs ${torch}; interleaved; medians of ${r.repeats} repeats; ratio = torch ms / ours ms (1.0 = as fast as PyTorch)`,
+    `${'case'.padEnd(32)} ${'ours ms'.padStart(8)} ${'cpu'.padStart(7)} ${'spread'.padStart(6)} | ${'torch ms'.padStart(8)} ${'cpu'.padStart(7)} ${'spread'.padStart(6)} | ${'ratio'.padStart(5)} ${'cpu'.padStart(5)} ${'target'.padStart(6)}`,
+  ];
+  for (const s of r.steps) {
+    lines.push(`${s.label.padEnd(32)} ${fmt(s.ours.medianMsPerStep, 3).padStart(8)} ${fmt(s.ours.medianCpuMsPerStep, 3).padStart(7)} ${fmt(s.ours.spread).padStart(6)} | `
+      + `${fmt(s.torch?.medianMsPerStep, 3).padStart(8)} ${fmt(s.torch?.medianCpuMsPerStep, 3).padStart(7)} ${fmt(s.torch?.spread).padStart(6)} | `
+      + `${fmt(s.ratio).padStart(5)} ${fmt(s.cpuRatio).padStart(5)} ${('≥ ' + s.target.toFixed(1)).padStart(6)}`);
+  }
+  return lines;
+}
+
+function formatCases(r: BenchResult): string[] {
   const lines = [
     `backend ${r.backend} (tfjs ${r.tfjs}); patches: ${r.patches.length ? r.patches.join(', ') : 'none'}`,
     `machine ${r.machine.cpuModel} ×${r.machine.cpus}, ${r.machine.platform}, node ${r.machine.node}; medians of ${r.repeats} repeats; load avg ${r.loadAvg.map((l) => l.toFixed(1)).join(' → ')} (2 cores shared)`,
     '',
-    `${'case'.padEnd(52)} ${'ms/step'.padStart(9)} ${'samples/s'.padStart(10)}  per-repeat ms/step`,
+    `${'case'.padEnd(52)} ${'ms/step'.padStart(9)} ${'samples/s'.padStart(10)} ${'spread'.padStart(6)}  per-repeat ms/step`,
   ];
   for (const c of r.cases) {
+    if (c.suite === 'steps') continue; // shown above with PyTorch
     const perS = c.suite === 'opt' ? '' : Math.round(c.medianSamplesPerS).toString();
-    lines.push(`${c.name.padEnd(52)} ${c.medianMsPerStep.toFixed(3).padStart(9)} ${perS.padStart(10)}  ${c.msPerStep.map((m) => m.toFixed(2)).join(' ')}`);
+    lines.push(`${c.name.padEnd(52)} ${c.medianMsPerStep.toFixed(3).padStart(9)} ${perS.padStart(10)} ${spread(c.msPerStep).toFixed(2).padStart(6)}  ${c.msPerStep.map((m) => m.toFixed(2)).join(' ')}`);
   }
   if (r.optimizer_step) {
-    lines.push('', 'optimizer step, ours / tf.train (target ≤ 1.2):');
+    lines.push('', 'optimizer step, ours / tf.train (target ≤ 1.1):');
     for (const [name, o] of Object.entries(r.optimizer_step)) lines.push(`  ${name.padEnd(10)} ${o.ratio.toFixed(2)}`);
   }
   for (const s of r.skipped) lines.push(`skipped ${s.suite}: ${s.reason}`);
   for (const e of r.errors) lines.push(`FAILED ${e.suite}: ${e.error}`);
   if (r.mlp_b64_samples_per_s !== undefined) lines.push('', `mlp_b64_samples_per_s = ${r.mlp_b64_samples_per_s} (${r.mlp_model}, ${r.mlp_optimizer})`);
-  return lines.join('\n');
+  return lines;
 }
 
 async function main(): Promise<void> {

@@ -4,12 +4,13 @@ import * as tf from '@tensorflow/tfjs';
 import * as os from 'node:os';
 import { initBackend, type BackendInfo } from '../backend';
 import { applyWasmPatches, removeWasmPatches, wasmPatchesEnabled } from '../backend/wasm-patches';
-import { timeInterleaved, type CaseTiming, type Stepper, type TimingOptions } from './stats';
+import { timeInterleaved, timeInterleavedAsync, timedLocal, type CaseTiming, type PairTiming, type Stepper, type TimedStepper, type TimingOptions } from './stats';
+import { findTorchPython, TorchSteps, type TorchCase } from './torch-reference';
 import { createReferenceMlp, type BenchModel } from './reference-mlp';
 import { classificationStepper, linkStepper, optimizerStepper, plainMulticlassTask, syntheticMnist, type BenchTask, type ClassificationData } from './train-steps';
 import { loadData, loadModels, loadOptimizers, loadTraining, type OptimizersModule } from './project-modules';
 
-export const SUITES = ['mlp', 'cnn', 'gcn', 'opt'] as const;
+export const SUITES = ['steps', 'mlp', 'gcn', 'opt'] as const;
 export type Suite = (typeof SUITES)[number];
 export const BENCH_OPTIMIZERS = ['adam', 'sgd', 'momentum', 'rmsprop'] as const;
 
@@ -24,8 +25,27 @@ export interface BenchOptions {
 export interface OptimizerStepResult {
   oursMs: number;
   builtinMs: number;
-  /** oursMs / builtinMs: 1.0 is parity, the target is ≤ 1.2. */
+  /** oursMs / builtinMs: 1.0 is parity, the target is ≤ 1.1. */
   ratio: number;
+}
+
+/** The issue-12 cases, ours against PyTorch on one thread when it is importable. */
+export const STEP_CASES: ReadonlyArray<{ name: TorchCase; label: string; model: string; optimizer: string; hp: Record<string, number>; batch: number; target: number }> = [
+  { name: 'mlp-b64-adam', label: 'MLP 784-128-64-10, b64, Adam', model: 'mlp-128-64', optimizer: 'adam', hp: { learningRate: 1e-3 }, batch: 64, target: 0.6 },
+  { name: 'cnn-b64-adam', label: 'seed 001 CNN, b64, Adam', model: 'cnn', optimizer: 'adam', hp: { learningRate: 1e-3 }, batch: 64, target: 1.0 },
+  { name: 'sgd-b1-784-500-10', label: 'MLP 784-500-10, b1, SGD lr 0.01', model: 'mlp-500-linear', optimizer: 'sgd', hp: { learningRate: 0.01 }, batch: 1, target: 0.5 },
+];
+
+export interface StepComparison {
+  name: TorchCase;
+  label: string;
+  ours: PairTiming;
+  torch?: PairTiming;
+  /** torch ms / ours ms (wall medians): our speed as a fraction of PyTorch's; the issue's target is `target`. */
+  ratio?: number;
+  /** The same from CPU-time medians (robust to other processes' load on a shared machine). */
+  cpuRatio?: number;
+  target: number;
 }
 
 export interface BenchResult {
@@ -46,6 +66,9 @@ export interface BenchResult {
   cnn_b64_samples_per_s?: number;
   gcn_samples_per_s?: number;
   optimizer_step?: Record<string, OptimizerStepResult>;
+  /** Ours vs PyTorch (1 thread), interleaved; torch absent when python3 with torch is not importable. */
+  steps?: StepComparison[];
+  torch?: { python: string; version: string } | { reason: string };
   /** Every timed case, for the table and for A/B comparisons. */
   cases: Array<CaseTiming & { suite: Suite }>;
   skipped: Array<{ suite: Suite; reason: string }>;
@@ -126,7 +149,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
     }
   };
   const record = (suite: Suite, timings: CaseTiming[]) => result.cases.push(...timings.map((t) => ({ ...t, suite })));
-  const needsMnist = opts.suites.includes('mlp') || opts.suites.includes('cnn');
+  const needsMnist = opts.suites.includes('mlp') || opts.suites.includes('steps');
   const data = needsMnist ? syntheticMnist() : undefined;
 
   guarded('mlp', () => {
@@ -157,15 +180,13 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
   });
 
   const models = loadModels();
-  guarded('cnn', () => {
-    if (!models || !data) result.skipped.push({ suite: 'cnn', reason: 'src/models is not available yet' });
-    else {
-      const adam = headlineAdam(optimizers);
-      const [t] = timeAndDispose([classificationCase(`cnn b${opts.batch} ${adam.label}`, models.createModel('cnn', { seed: 1 }), adam.make(), multiclass, data, opts.batch)], opts.timing);
-      record('cnn', [t]);
-      result.cnn_b64_samples_per_s = Math.round(t.medianSamplesPerS);
+  if (opts.suites.includes('steps')) {
+    try {
+      await stepsSuite(result, models, optimizers, multiclass, data!, opts.timing);
+    } catch (e) {
+      result.errors.push({ suite: 'steps', error: e instanceof Error ? e.message : String(e) });
     }
-  });
+  }
 
   guarded('gcn', () => {
     const dataModule = loadData();
@@ -214,4 +235,40 @@ export async function runBenchmark(opts: BenchOptions): Promise<BenchResult> {
 function restorePatchState(): void {
   if (wasmPatchesEnabled()) applyWasmPatches();
   else removeWasmPatches({ keepFixes: true });
+}
+
+/** The issue-12 cases: ours and (when importable) PyTorch 1-thread, interleaved repeat by repeat. */
+async function stepsSuite(result: BenchResult, models: ReturnType<typeof loadModels>, optimizers: OptimizersModule | undefined, task: BenchTask, data: ClassificationData, timing: TimingOptions): Promise<void> {
+  if (!models || !optimizers) {
+    result.skipped.push({ suite: 'steps', reason: 'src/models or src/optimizers is not available yet' });
+    return;
+  }
+  const found = findTorchPython();
+  result.torch = found;
+  const torch = 'python' in found ? new TorchSteps(found.python) : undefined;
+  result.steps = [];
+  try {
+    for (const c of STEP_CASES) {
+      const model = models.createModel(c.model, { seed: 1 });
+      const optimizer = optimizers.createOptimizer(c.optimizer, c.hp);
+      const ours = timedLocal(classificationStepper(model, optimizer, task, data, c.batch));
+      const cases: Array<{ name: string; stepper: TimedStepper }> = [{ name: `${c.name} (ours)`, stepper: ours }];
+      if (torch) cases.push({ name: `${c.name} (PyTorch 1 thread)`, stepper: await torch.stepper(c.name) });
+      try {
+        const [o, t] = await timeInterleavedAsync(cases, timing);
+        result.steps.push({
+          name: c.name, label: c.label, ours: o, torch: t, target: c.target,
+          ratio: t && t.medianMsPerStep / o.medianMsPerStep, cpuRatio: t && t.medianCpuMsPerStep / o.medianCpuMsPerStep,
+        });
+        result.cases.push({ ...o, suite: 'steps' });
+        if (c.name === 'cnn-b64-adam') result.cnn_b64_samples_per_s = Math.round(o.medianSamplesPerS);
+      } finally {
+        ours.dispose();
+        model.dispose();
+        optimizer.dispose();
+      }
+    }
+  } finally {
+    torch?.close();
+  }
 }

@@ -63,3 +63,78 @@ export function timeInterleaved(cases: ReadonlyArray<{ name: string; stepper: St
     return { name: c.name, msPerStep: samples[i], medianMsPerStep: ms, medianSamplesPerS: (c.stepper.samplesPerStep * 1000) / ms };
   });
 }
+
+/** max/min of the repeats: 1.0 is perfectly steady (the target for the MLP step is ≤ 1.25). */
+export function spread(values: readonly number[]): number {
+  return Math.max(...values) / Math.min(...values);
+}
+
+/** Wall and CPU milliseconds of one timed repeat (totals, not per step). */
+export interface Measured {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** A stepper timed by someone else (e.g. a PyTorch process): run(n) reports its own times. */
+export interface TimedStepper {
+  samplesPerStep: number;
+  run(steps: number): Promise<Measured>;
+  dispose(): void;
+}
+
+/** Time a local Stepper: wall clock and this process's CPU time (user + system). */
+export function timedLocal(stepper: Stepper): TimedStepper {
+  return {
+    samplesPerStep: stepper.samplesPerStep,
+    async run(steps) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      stepper.run(steps);
+      const wallMs = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      return { wallMs, cpuMs: (c.user + c.system) / 1000 };
+    },
+    dispose: () => stepper.dispose(),
+  };
+}
+
+export interface PairTiming extends CaseTiming {
+  /** CPU milliseconds per step, one value per repeat: what the process itself used, less sensitive to other load. */
+  cpuMsPerStep: number[];
+  medianCpuMsPerStep: number;
+  /** max/min of msPerStep. */
+  spread: number;
+}
+
+/**
+ * As timeInterleaved, for timed steppers (local or in another process): warm-up, calibrate each
+ * case's steps to about repeatMs, then repeat r runs every case once in rotating order.
+ */
+export async function timeInterleavedAsync(cases: ReadonlyArray<{ name: string; stepper: TimedStepper }>, opts: TimingOptions): Promise<PairTiming[]> {
+  if (opts.repeats < 1 || opts.warmupSteps < 1 || !(opts.repeatMs > 0)) {
+    throw new Error('timeInterleavedAsync: repeats and warmupSteps must be ≥ 1 and repeatMs > 0.');
+  }
+  const steps: number[] = [];
+  for (const c of cases) {
+    await c.stepper.run(1);
+    const w = await c.stepper.run(opts.warmupSteps);
+    steps.push(Math.max(1, Math.round(opts.repeatMs / (w.wallMs / opts.warmupSteps))));
+  }
+  const wall = cases.map(() => [] as number[]);
+  const cpu = cases.map(() => [] as number[]);
+  for (let r = 0; r < opts.repeats; r++) {
+    for (let k = 0; k < cases.length; k++) {
+      const i = (k + r) % cases.length;
+      const m = await cases[i].stepper.run(steps[i]);
+      wall[i].push(m.wallMs / steps[i]);
+      cpu[i].push(m.cpuMs / steps[i]);
+    }
+  }
+  return cases.map((c, i) => {
+    const ms = median(wall[i]);
+    return {
+      name: c.name, msPerStep: wall[i], medianMsPerStep: ms, medianSamplesPerS: (c.stepper.samplesPerStep * 1000) / ms,
+      cpuMsPerStep: cpu[i], medianCpuMsPerStep: median(cpu[i]), spread: spread(wall[i]),
+    };
+  });
+}

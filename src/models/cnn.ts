@@ -3,8 +3,7 @@
 // Trainable on wasm because initBackend() adds the conv-filter gradient kernel stock wasm lacks.
 import * as tf from '@tensorflow/tfjs';
 import { MNIST_CLASSES, MNIST_IMAGE_SIZE, MNIST_PIXELS } from '../data/mnist';
-import { deriveSeed } from '../data/random';
-import { VariableFactory, countParams, expectInput } from './init';
+import { VariableFactory, countParams, expectInput, seededDropout } from './init';
 import type { Model } from './types';
 
 const FILTERS = 32;
@@ -25,9 +24,8 @@ export function createCnn(name: string, seed: number): Model {
   const d2Bias = f.zeros('dense_2/bias', [MNIST_CLASSES]);
   const variables = f.variables;
   // Every training-mode call draws new dropout masks from a seeded sequence: same seed, same masks.
-  let dropoutCalls = 0;
-  const dropout = (x: tf.Tensor, rate: number, training: boolean): tf.Tensor =>
-    training ? tf.dropout(x, rate, undefined, deriveSeed(seed, `dropout-${dropoutCalls++}`)) : x;
+  const seeded = seededDropout(seed);
+  const dropout = (x: tf.Tensor, rate: number, training: boolean): tf.Tensor => (training ? seeded(x, rate) : x);
 
   return {
     name,

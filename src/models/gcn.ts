@@ -6,8 +6,7 @@
 // then smooths over neighbours. The identity matmul is skipped (same result, less work).
 import * as tf from '@tensorflow/tfjs';
 import type { Edge } from '../data/karate';
-import { VariableFactory, countParams, expectInput } from './init';
-import { deriveSeed } from '../data/random';
+import { VariableFactory, countParams, expectInput, seededDropout } from './init';
 import type { Model } from './types';
 
 /** The graph the encoder propagates over: for link prediction, the training edges only. */
@@ -69,7 +68,7 @@ export function createGcn(name: string, seed: number, graph: GraphInput, opts: G
   const w2 = f.glorotUniform('gcn_2/kernel', [GCN_HIDDEN, GCN_EMBEDDING], GCN_HIDDEN, GCN_EMBEDDING);
   const b2 = f.zeros('gcn_2/bias', [GCN_EMBEDDING]);
   const variables = f.variables;
-  let dropoutCalls = 0;
+  const dropout = seededDropout(seed);
   return {
     name,
     task: 'link-prediction',
@@ -79,7 +78,7 @@ export function createGcn(name: string, seed: number, graph: GraphInput, opts: G
       expectPairs(name, x, n);
       return tf.tidy(() => {
         let h = tf.fused.matMul({ a: adjacency, b: w1 as tf.Tensor2D, bias: b1, activation: 'relu' });
-        if (training && rate > 0) h = tf.dropout(h, rate, undefined, deriveSeed(seed, `dropout-${dropoutCalls++}`));
+        if (training && rate > 0) h = dropout(h, rate);
         const z = tf.fused.matMul({ a: adjacency, b: tf.matMul(h, w2 as tf.Tensor2D), bias: b2 }) as tf.Tensor2D;
         const [u, v] = tf.unstack(x, 1) as tf.Tensor1D[];
         return tf.sum(tf.mul(tf.gather(z, u), tf.gather(z, v)), 1);

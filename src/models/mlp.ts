@@ -1,11 +1,12 @@
 // Fully connected classifiers for flattened 28×28 MNIST images. Each dense layer is one fused
-// matMul + bias (+ ReLU) op: the leanest forward pass tfjs offers, with an exact gradient.
+// matMul + bias (+ ReLU) kernel, also while training (./dense), with an exact gradient.
 import * as tf from '@tensorflow/tfjs';
 import { MNIST_CLASSES, MNIST_PIXELS } from '../data/mnist';
 import { VariableFactory, countParams, expectInput } from './init';
 import type { Model } from './types';
+import { dense, type DenseActivation } from './dense';
 
-export type DenseActivation = 'relu' | 'linear';
+export type { DenseActivation };
 
 export interface DenseSpec {
   units: number;
@@ -38,7 +39,7 @@ export function createMlp(name: string, hidden: DenseSpec[], seed: number): Mode
       expectInput(name, x, 2, MNIST_PIXELS, 'float32');
       return tf.tidy(() => {
         let h = x as tf.Tensor2D;
-        for (const l of layers) h = tf.fused.matMul({ a: h, b: l.kernel as tf.Tensor2D, bias: l.bias, activation: l.activation }) as tf.Tensor2D;
+        layers.forEach((l, i) => (h = dense(h, l.kernel as tf.Tensor2D, l.bias as tf.Tensor1D, l.activation, i > 0)));
         return h;
       });
     },

@@ -76,6 +76,9 @@ export function runTimeToTarget(run: RunRecord, target: Target, perEpoch: number
   return { seed: run.config.seed, status: run.status, epoch: null, steps: Infinity, seconds: Infinity };
 }
 
+/** A constant learning rate as a number; undefined for a schedule (these tables show constant rates). */
+const constantRate = (lr: unknown): number | undefined => (typeof lr === 'number' ? lr : undefined);
+
 /** Per series (one optimizer setting, several seeds): each run's time to target and the medians. */
 export function timeToTarget(records: RunRecord[], target: Target): SeriesTime[] {
   if (records.length === 0) throw new Error('timeToTarget: no records (run a time-to-target experiment first, e.g. time-to-target-mlp).');
@@ -85,7 +88,7 @@ export function timeToTarget(records: RunRecord[], target: Target): SeriesTime[]
     const times = runs.map((r) => runTimeToTarget(r, target, perEpoch));
     const steps = times.map((t) => t.steps);
     return {
-      series, label: runs[0].label, optimizer: runs[0].config.optimizer, learningRate: runs[0].config.hyperparams.learningRate,
+      series, label: runs[0].label, optimizer: runs[0].config.optimizer, learningRate: constantRate(runs[0].config.hyperparams.learningRate),
       runs: times,
       hits: times.filter((t) => t.epoch !== null).length,
       medianSteps: steps.every((s) => s !== null) ? median(steps as number[]) : null,

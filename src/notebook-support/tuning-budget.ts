@@ -79,7 +79,8 @@ export function trialPools(records: RunRecord[], opts: PoolOptions): TrialPool[]
     const p = pools.get(o) ?? { scores: [], settings: new Set<string>(), diverged: 0, values: new Map<string, Set<number>>() };
     const hp = { ...r.resolvedHyperparams, ...r.config.hyperparams };
     p.settings.add(JSON.stringify(Object.entries(hp).sort(([a], [b]) => a.localeCompare(b))));
-    for (const [name, v] of Object.entries(hp)) p.values.set(name, (p.values.get(name) ?? new Set<number>()).add(v));
+    // Swept values are numbers; a schedule (not swept here) is identified by the setting's JSON above.
+    for (const [name, v] of Object.entries(hp)) if (typeof v === 'number') p.values.set(name, (p.values.get(name) ?? new Set<number>()).add(v));
     const e = usableEpoch(r, r.config.epochs);
     const raw = e ? (typeof opts.metric === 'function' ? opts.metric(e) : e[opts.metric]) : undefined;
     const ok = r.status === 'ok' && typeof raw === 'number' && Number.isFinite(raw);

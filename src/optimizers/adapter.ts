@@ -2,6 +2,7 @@
 // stably named state variables, the step counter, learning-rate schedules, cached coefficient scalars,
 // getWeights/setWeights, getConfig/fromConfig and serialization registration. Rules hold only math.
 import * as tf from '@tensorflow/tfjs';
+import { canFuseUpdate, runFusedUpdate } from '../backend/patches/fused-update';
 import { resolveHyperparams, serializeHyperparams, type ResolvedHyperparams } from './hyperparams';
 import { isSchedule, learningRateAt } from './schedules';
 import type {
@@ -55,7 +56,10 @@ export abstract class RuleOptimizer extends tf.Optimizer {
       : Object.entries(variableGradients);
     const t = this.iterations + 1; // 1-based step, as in torch's bias corrections
     const hp = { ...this.hyperparams, learningRate: this.currentLearningRate } as Record<HyperparameterKey, number>;
-    const c = this.coefficientScalars(hp, t);
+    const coefficients = this.rule.coefficients(hp, t);
+    // On wasm, one kernel per parameter runs the rule's element-wise transcription (see
+    // src/backend/patches/fused-update.ts); elsewhere, or when that patch is off, the rule's ops run.
+    let c: Record<string, tf.Scalar> | undefined; // created on first use: the fused path needs none
     const registered = tf.engine().registeredVariables;
     tf.tidy(() => {
       for (const [name, g] of pairs) {
@@ -67,7 +71,9 @@ export abstract class RuleOptimizer extends tf.Optimizer {
         const slot = this.slotFor(name, p, hp);
         const state: StateTensors = {};
         for (const [key, variable] of slot) state[key] = variable;
-        const next = this.rule.update(state, g, p, c, hp);
+        const next = canFuseUpdate(this.optimizerName, p.size)
+          ? runFusedUpdate(this.optimizerName, p, g, state, coefficients, hp)
+          : this.rule.update(state, g, p, (c ??= this.coefficientScalars(coefficients)), hp);
         p.assign(next.param);
         for (const [key, variable] of slot) {
           const value = next.state[key];
@@ -79,9 +85,9 @@ export abstract class RuleOptimizer extends tf.Optimizer {
     this.incrementIterations();
   }
 
-  private coefficientScalars(hp: Record<HyperparameterKey, number>, t: number): Record<string, tf.Scalar> {
+  private coefficientScalars(coefficients: Record<string, number>): Record<string, tf.Scalar> {
     const out: Record<string, tf.Scalar> = {};
-    for (const [key, value] of Object.entries(this.rule.coefficients(hp, t))) {
+    for (const [key, value] of Object.entries(coefficients)) {
       let cached = this.coefficientCache.get(key);
       if (cached === undefined || !Object.is(cached.value, value)) {
         cached?.scalar.dispose();

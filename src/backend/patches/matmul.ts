@@ -8,6 +8,7 @@
 // XNNPACK re-packs its right operand ("weights") on each new tensor, so that cost counts too.
 import * as tf from '@tensorflow/tfjs';
 import { asWasm, overrideWasmKernel, stockKernel, view, type KernelArgs, type WasmKernelFunc } from './kernel-override';
+import { heapOffset, simdKernels } from './simd-kernels';
 
 interface MatMulAttrs {
   transposeA: boolean;
@@ -31,14 +32,25 @@ export function planTransposedMatMul(m: number, k: number, n: number, transposeA
   return { swapped: swapped < direct };
 }
 
+/** Largest row count sent to the small-m product: reading B m times beats packing it up to here. */
+export const SMALL_M = 4;
+
+/**
+ * C = A·B for a few rows without XNNPACK (simd-kernels.wat gemm_small). XNNPACK packs its right
+ * operand before multiplying, once per new tensor: a weight matrix is new after every optimizer
+ * step, and at batch 1 packing 784×500 weights costs ~8× the product itself.
+ */
+function smallProduct(backend: KernelArgs['backend'], a: tf.TensorInfo, b: tf.TensorInfo, m: number, k: number, n: number, outShape: number[], bias?: tf.TensorInfo, relu = false): tf.TensorInfo {
+  const out = asWasm(backend).makeOutput(outShape, 'float32');
+  simdKernels(backend).gemm_small(heapOffset(backend, a), heapOffset(backend, b), bias ? heapOffset(backend, bias) : 0, heapOffset(backend, out), m, k, n, relu ? 1 : 0);
+  return out;
+}
+
 export function createTransposedMatMulKernels(): { batchMatMul: (stock: WasmKernelFunc) => WasmKernelFunc; fusedMatMul: (stock: WasmKernelFunc) => WasmKernelFunc } {
   const transposeKernel = stockKernel('Transpose');
-  const transpose2d = (x: tf.TensorInfo, backend: KernelArgs['backend']): tf.TensorInfo =>
-    transposeKernel({ inputs: { x }, backend, attrs: { perm: [1, 0] } } as unknown as KernelArgs);
 
   /** 2-D views of A and B and the product's sizes, or undefined when the stock kernel should run. */
   function shapes(a: tf.TensorInfo, b: tf.TensorInfo, { transposeA, transposeB }: MatMulAttrs) {
-    if (!transposeA && !transposeB) return undefined;
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
     if (a.shape.length < 2 || b.shape.length < 2 || batchOf(a.shape) !== 1 || batchOf(b.shape) !== 1) return undefined;
     const [ar, ac] = a.shape.slice(-2);
@@ -50,61 +62,70 @@ export function createTransposedMatMulKernels(): { batchMatMul: (stock: WasmKern
     return { a2: view(a, [ar, ac]), b2: view(b, [br, bc]), m, k, n, outShape: [...batchDims, m, n] };
   }
 
+  const transpose2d = (x: tf.TensorInfo, backend: KernelArgs['backend']): tf.TensorInfo =>
+    transposeKernel({ inputs: { x }, backend, attrs: { perm: [1, 0] } } as unknown as KernelArgs);
+
+  /**
+   * The set-up both kernels share: runs `body` with `T` (a transpose) and `temp` (mark a tensor
+   * temporary); every transpose and temporary is freed afterwards, the result is not.
+   */
+  function withTransposes<R>(backend: KernelArgs['backend'], body: (T: (x: tf.TensorInfo) => tf.TensorInfo, temp: (x: tf.TensorInfo) => tf.TensorInfo) => R): R {
+    const temps: tf.TensorInfo[] = [];
+    const temp = (t: tf.TensorInfo) => {
+      temps.push(t);
+      return t;
+    };
+    try {
+      return body((x) => temp(transpose2d(x, backend)), temp);
+    } finally {
+      for (const t of temps) asWasm(backend).disposeData(t.dataId);
+    }
+  }
+
   const batchMatMul = (stock: WasmKernelFunc): WasmKernelFunc => (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const attrs = args.attrs as unknown as MatMulAttrs;
     const s = shapes(a, b, attrs);
     if (!s) return stock(args);
-    const backend = asWasm(args.backend);
-    const temps: tf.TensorInfo[] = [];
-    const T = (x: tf.TensorInfo) => {
-      const t = transpose2d(x, args.backend);
-      temps.push(t);
-      return t;
-    };
+    const { transposeA, transposeB } = attrs;
+    if (!transposeA && !transposeB) {
+      return s.m <= SMALL_M ? smallProduct(args.backend, s.a2, s.b2, s.m, s.k, s.n, s.outShape) : stock(args);
+    }
     const plain = (x: tf.TensorInfo, w: tf.TensorInfo) =>
       stock({ ...args, inputs: { a: x, b: w }, attrs: { transposeA: false, transposeB: false } } as unknown as KernelArgs);
-    let out: tf.TensorInfo;
-    try {
-      if (planTransposedMatMul(s.m, s.k, s.n, attrs.transposeA, attrs.transposeB).swapped) {
-        const x = attrs.transposeB ? s.b2 : T(s.b2); // op(B)ᵀ  [n,k]
-        const w = attrs.transposeA ? s.a2 : T(s.a2); // op(A)ᵀ  [k,m]
-        const ct = plain(x, w); // Cᵀ [n,m]
-        temps.push(ct);
-        out = transpose2d(view(ct, [s.n, s.m]), args.backend);
-      } else {
-        out = plain(attrs.transposeA ? T(s.a2) : s.a2, attrs.transposeB ? T(s.b2) : s.b2);
-      }
-    } finally {
-      for (const t of temps) backend.disposeData(t.dataId);
-    }
+    const out = withTransposes(args.backend, (T, temp) => {
+      if (!planTransposedMatMul(s.m, s.k, s.n, transposeA, transposeB).swapped) return plain(transposeA ? T(s.a2) : s.a2, transposeB ? T(s.b2) : s.b2);
+      const x = transposeB ? s.b2 : T(s.b2); // op(B)ᵀ  [n,k]
+      const w = transposeA ? s.a2 : T(s.a2); // op(A)ᵀ  [k,m]
+      return transpose2d(temp(plain(x, w)), args.backend); // (Cᵀ [n,m])ᵀ
+    });
     out.shape = s.outShape;
     return out;
   };
 
   // _FusedMatMul adds bias/activation on the output layout, so only the direct form applies.
   const fusedMatMul = (stock: WasmKernelFunc): WasmKernelFunc => (args) => {
-    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    const attrs = args.attrs as unknown as MatMulAttrs;
+    const { a, b, bias, preluActivationWeights } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
+    const attrs = args.attrs as unknown as MatMulAttrs & { activation?: string };
     const s = shapes(a, b, attrs);
     if (!s) return stock(args);
-    const backend = asWasm(args.backend);
-    const temps: tf.TensorInfo[] = [];
-    try {
-      const x = attrs.transposeA ? transpose2d(s.a2, args.backend) : s.a2;
-      if (attrs.transposeA) temps.push(x);
-      const w = attrs.transposeB ? transpose2d(s.b2, args.backend) : s.b2;
-      if (attrs.transposeB) temps.push(w);
-      const out = stock({
+    const { transposeA, transposeB } = attrs;
+    const activation = attrs.activation ?? 'linear';
+    const smallOk = s.m <= SMALL_M && !preluActivationWeights && (activation === 'linear' || activation === 'relu')
+      && (!bias || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === s.n));
+    if (!transposeA && !transposeB && !smallOk) return stock(args);
+    const out = withTransposes(args.backend, (T) => {
+      const x = transposeA ? T(s.a2) : s.a2;
+      const w = transposeB ? T(s.b2) : s.b2;
+      if (smallOk) return smallProduct(args.backend, x, w, s.m, s.k, s.n, s.outShape, bias, activation === 'relu');
+      return stock({
         ...args,
         inputs: { ...args.inputs, a: view(x, [1, s.m, s.k]), b: view(w, [1, s.k, s.n]) },
         attrs: { ...args.attrs, transposeA: false, transposeB: false },
       } as unknown as KernelArgs);
-      out.shape = s.outShape;
-      return out;
-    } finally {
-      for (const t of temps) backend.disposeData(t.dataId);
-    }
+    });
+    out.shape = s.outShape;
+    return out;
   };
 
   return { batchMatMul, fusedMatMul };

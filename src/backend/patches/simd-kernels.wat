@@ -1,0 +1,200 @@
+;; Hand-written SIMD kernels for the tfjs wasm backend. Fused optimizer updates: one pass over θ, g
+;; and the state per parameter tensor (and, at the end, a small-m matrix product). Each function is the element-wise transcription of the rule in
+;; src/optimizers/<name>.ts, operation for operation in float32 (same order, same rounding).
+;; Assembled into simd-kernels.wasm.ts by `npm run build:wasm-kernels` (checked by a test).
+;;
+;; Pointers are byte offsets into tfjs's own wasm memory (imported); n ≥ 4 elements. Outputs are
+;; fresh tensors, never the inputs, so the last vector may overlap the one before it
+;; (offset clamped to n−4): recomputing an element writes the same value again, and no scalar tail
+;; loop is needed.
+(module
+  (import "env" "memory" (memory 0))
+
+  ;; θ ← θ − η g   (the hottest loop at batch 1: no call, constants splatted once)
+  (func (export "sgd") (param $p i32) (param $g i32) (param $po i32) (param $n i32)
+        (param $lr f32) (param $wd f32)
+    (local $o i32) (local $last i32) (local $lrv v128) (local $wdv v128) (local $gv v128)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $lrv (f32x4.splat (local.get $lr)))
+    (local.set $wdv (f32x4.splat (local.get $wd)))
+    (loop $next
+      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
+      (if (f32.ne (local.get $wd) (f32.const 0))
+        (then (local.set $gv (f32x4.add (local.get $gv)
+          (f32x4.mul (local.get $wdv) (v128.load (i32.add (local.get $p) (local.get $o))))))))
+      (v128.store (i32.add (local.get $po) (local.get $o))
+        (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $lrv) (local.get $gv))))
+      (if (i32.lt_u (local.get $o) (local.get $last))
+        (then
+          (local.set $o (select (local.get $last) (i32.add (local.get $o) (i32.const 16))
+            (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $last))))
+          (br $next)))))
+
+  ;; b ← μ b + g;  θ ← θ − η b            (nesterov = 1: θ ← θ − η (g + μ b))
+  (func (export "momentum") (param $p i32) (param $g i32) (param $b i32) (param $po i32) (param $bo i32) (param $n i32)
+        (param $lr f32) (param $mu f32) (param $wd f32) (param $nesterov i32)
+    (local $o i32) (local $last i32) (local $pv v128) (local $gv v128) (local $bv v128) (local $lrv v128) (local $muv v128) (local $wdv v128)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $lrv (f32x4.splat (local.get $lr)))
+    (local.set $muv (f32x4.splat (local.get $mu)))
+    (local.set $wdv (f32x4.splat (local.get $wd)))
+    (loop $next
+      (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
+      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
+      (if (f32.ne (local.get $wd) (f32.const 0))
+        (then (local.set $gv (f32x4.add (local.get $gv) (f32x4.mul (local.get $wdv) (local.get $pv))))))
+      (local.set $bv (f32x4.add (f32x4.mul (local.get $muv) (v128.load (i32.add (local.get $b) (local.get $o)))) (local.get $gv)))
+      (v128.store (i32.add (local.get $bo) (local.get $o)) (local.get $bv))
+      (if (local.get $nesterov)
+        (then (local.set $bv (f32x4.add (local.get $gv) (f32x4.mul (local.get $muv) (local.get $bv))))))
+      (v128.store (i32.add (local.get $po) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $lrv) (local.get $bv))))
+      (if (i32.lt_u (local.get $o) (local.get $last))
+        (then
+          (local.set $o (select (local.get $last) (i32.add (local.get $o) (i32.const 16))
+            (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $last))))
+          (br $next)))))
+
+
+  ;; v ← ρ v + (1−ρ) g²;  s ← g / (√v + ε);  without momentum θ ← θ − η s,
+  ;; with it (hasB = 1) b ← μ b + s;  θ ← θ − η b
+  (func (export "rmsprop") (param $p i32) (param $g i32) (param $v i32) (param $b i32)
+        (param $po i32) (param $vo i32) (param $bo i32) (param $n i32)
+        (param $lr f32) (param $rho f32) (param $omr f32) (param $mu f32) (param $eps f32) (param $wd f32) (param $hasB i32)
+    (local $o i32) (local $last i32) (local $pv v128) (local $gv v128) (local $vv v128) (local $s v128) (local $lrv v128) (local $rhov v128) (local $omrv v128) (local $muv v128) (local $epsv v128) (local $wdv v128)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $lrv (f32x4.splat (local.get $lr)))
+    (local.set $rhov (f32x4.splat (local.get $rho)))
+    (local.set $omrv (f32x4.splat (local.get $omr)))
+    (local.set $muv (f32x4.splat (local.get $mu)))
+    (local.set $epsv (f32x4.splat (local.get $eps)))
+    (local.set $wdv (f32x4.splat (local.get $wd)))
+    (loop $next
+      (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
+      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
+      (if (f32.ne (local.get $wd) (f32.const 0))
+        (then (local.set $gv (f32x4.add (local.get $gv) (f32x4.mul (local.get $wdv) (local.get $pv))))))
+      (local.set $vv (f32x4.add (f32x4.mul (local.get $rhov) (v128.load (i32.add (local.get $v) (local.get $o))))
+        (f32x4.mul (local.get $omrv) (f32x4.mul (local.get $gv) (local.get $gv)))))
+      (v128.store (i32.add (local.get $vo) (local.get $o)) (local.get $vv))
+      (local.set $s (f32x4.div (local.get $gv) (f32x4.add (f32x4.sqrt (local.get $vv)) (local.get $epsv))))
+      (if (local.get $hasB)
+        (then
+          (local.set $s (f32x4.add (f32x4.mul (local.get $muv) (v128.load (i32.add (local.get $b) (local.get $o)))) (local.get $s)))
+        (v128.store (i32.add (local.get $bo) (local.get $o)) (local.get $s))
+))
+      (v128.store (i32.add (local.get $po) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $lrv) (local.get $s))))
+      (if (i32.lt_u (local.get $o) (local.get $last))
+        (then
+          (local.set $o (select (local.get $last) (i32.add (local.get $o) (i32.const 16))
+            (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $last))))
+          (br $next)))))
+
+
+  ;; Adam family. decoupled = 0 (adam, amsgrad; L2 through wd):  g ← g + λθ
+  ;;              decoupled = 1 (adamw; wd is then 1 − ηλ):        θ ← wd · θ, g untouched
+  ;; m ← β₁ m + (1−β₁) g;  v ← β₂ v + (1−β₂) g²;  amsgrad = 1: vMax ← max(vMax, v), used for v below
+  ;; θ ← θ − η (m / bc₁) / (√(v / bc₂) + ε)
+  (func (export "adam") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vmax i32)
+        (param $po i32) (param $mo i32) (param $vo i32) (param $vmaxo i32) (param $n i32)
+        (param $lr f32) (param $b1 f32) (param $omb1 f32) (param $b2 f32) (param $omb2 f32)
+        (param $bc1 f32) (param $bc2 f32) (param $eps f32) (param $wd f32) (param $decoupled i32) (param $amsgrad i32)
+    (local $o i32) (local $last i32) (local $pv v128) (local $gv v128) (local $mv v128) (local $vv v128) (local $lrv v128) (local $b1v v128) (local $omb1v v128) (local $b2v v128) (local $omb2v v128) (local $bc1v v128) (local $bc2v v128) (local $epsv v128) (local $wdv v128)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (local.set $lrv (f32x4.splat (local.get $lr)))
+    (local.set $b1v (f32x4.splat (local.get $b1)))
+    (local.set $omb1v (f32x4.splat (local.get $omb1)))
+    (local.set $b2v (f32x4.splat (local.get $b2)))
+    (local.set $omb2v (f32x4.splat (local.get $omb2)))
+    (local.set $bc1v (f32x4.splat (local.get $bc1)))
+    (local.set $bc2v (f32x4.splat (local.get $bc2)))
+    (local.set $epsv (f32x4.splat (local.get $eps)))
+    (local.set $wdv (f32x4.splat (local.get $wd)))
+    (loop $next
+      (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
+      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
+      (if (local.get $decoupled)
+        (then (local.set $pv (f32x4.mul (local.get $wdv) (local.get $pv))))
+        (else
+        (if (f32.ne (local.get $wd) (f32.const 0))
+        (then (local.set $gv (f32x4.add (local.get $gv) (f32x4.mul (local.get $wdv) (local.get $pv))))))
+))
+      (local.set $mv (f32x4.add (f32x4.mul (local.get $b1v) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $omb1v) (local.get $gv))))
+      (v128.store (i32.add (local.get $mo) (local.get $o)) (local.get $mv))
+      (local.set $vv (f32x4.add (f32x4.mul (local.get $b2v) (v128.load (i32.add (local.get $v) (local.get $o))))
+        (f32x4.mul (local.get $omb2v) (f32x4.mul (local.get $gv) (local.get $gv)))))
+      (v128.store (i32.add (local.get $vo) (local.get $o)) (local.get $vv))
+      (if (local.get $amsgrad)
+        (then
+          (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vmax) (local.get $o))) (local.get $vv)))
+        (v128.store (i32.add (local.get $vmaxo) (local.get $o)) (local.get $vv))
+))
+      (v128.store (i32.add (local.get $po) (local.get $o))
+        (f32x4.sub (local.get $pv)
+          (f32x4.div
+            (f32x4.mul (local.get $lrv) (f32x4.div (local.get $mv) (local.get $bc1v)))
+            (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (local.get $bc2v))) (local.get $epsv)))))
+      (if (i32.lt_u (local.get $o) (local.get $last))
+        (then
+          (local.set $o (select (local.get $last) (i32.add (local.get $o) (i32.const 16))
+            (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $last))))
+          (br $next)))))
+
+  ;; C[m,n] = A[m,k]·B[k,n] (+ bias[n]) (ReLU if relu = 1), all row-major, for a few rows m: each row of C
+  ;; is built as Σₖ A[i,k]·B[k,:] with SIMD over n. XNNPACK's GEMM first packs B, which costs more than
+  ;; the product itself when B is a weight matrix that changed since the last step and m is 1.
+  (func (export "gemm_small") (param $a i32) (param $b i32) (param $bias i32) (param $c i32)
+        (param $m i32) (param $k i32) (param $n i32) (param $relu i32)
+    (local $i i32) (local $kk i32) (local $j i32) (local $crow i32) (local $brow i32) (local $n4 i32)
+    (local $s f32) (local $sv v128)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $i) (local.get $m)))
+      (local.set $crow (i32.add (local.get $c) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
+      ;; C[i,:] = bias, or 0
+      (local.set $j (i32.const 0))
+      (block $init_done (loop $init
+        (br_if $init_done (i32.ge_u (local.get $j) (local.get $n)))
+        (f32.store (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2)))
+          (if (result f32) (local.get $bias)
+            (then (f32.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2)))))
+            (else (f32.const 0))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $init)))
+      ;; C[i,:] += A[i,kk]·B[kk,:]
+      (local.set $kk (i32.const 0))
+      (block $k_done (loop $ks
+        (br_if $k_done (i32.ge_u (local.get $kk) (local.get $k)))
+        (local.set $s (f32.load (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $k)) (local.get $kk)) (i32.const 2)))))
+        (local.set $sv (f32x4.splat (local.get $s)))
+        (local.set $brow (i32.add (local.get $b) (i32.shl (i32.mul (local.get $kk) (local.get $n)) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $v_done (loop $vs
+          (br_if $v_done (i32.ge_u (local.get $j) (local.get $n4)))
+          (v128.store (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2)))
+            (f32x4.add (v128.load (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2))))
+              (f32x4.mul (local.get $sv) (v128.load (i32.add (local.get $brow) (i32.shl (local.get $j) (i32.const 2)))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $vs)))
+        (block $t_done (loop $ts
+          (br_if $t_done (i32.ge_u (local.get $j) (local.get $n)))
+          (f32.store (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2)))
+            (f32.add (f32.load (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2))))
+              (f32.mul (local.get $s) (f32.load (i32.add (local.get $brow) (i32.shl (local.get $j) (i32.const 2)))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $ts)))
+        (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+        (br $ks)))
+      ;; ReLU: max(x, 0); a NaN stays NaN (as tf.relu, unlike XNNPACK's clamp)
+      (if (local.get $relu) (then
+        (local.set $j (i32.const 0))
+        (block $r_done (loop $rs
+          (br_if $r_done (i32.ge_u (local.get $j) (local.get $n)))
+          (local.set $s (f32.load (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2)))))
+          (f32.store (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2)))
+            (select (f32.const 0) (local.get $s) (f32.lt (local.get $s) (f32.const 0))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $rs)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows)))
+  )
+)

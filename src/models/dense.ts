@@ -1,0 +1,37 @@
+// A dense layer as ONE forward kernel and a minimal backward pass. tfjs's fused.matMul fuses
+// bias + ReLU only outside gradient recording: while training it runs matMul, add and relu as three
+// kernels, and its fused gradient always computes the input gradient, even for the input layer
+// (at batch 1 on 784-500-10 that is a wasted 784×500 product per step).
+//
+// NaN: on wasm the fused ReLU is XNNPACK's clamp, which turns NaN into 0 (tf.relu keeps it); the
+// training loop detects divergence from the parameters, not only the loss, so this is acceptable.
+import * as tf from '@tensorflow/tfjs';
+
+export type DenseActivation = 'relu' | 'linear';
+
+/**
+ * y = act(x·W + b) for x [m, k], W [k, n], b [n]. `inputGradient: false` (a model's first layer,
+ * whose input is data) skips dL/dx: it is returned as NaN, so that asking for it is visible, not a
+ * silent zero.
+ */
+export function dense(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, activation: DenseActivation, inputGradient: boolean): tf.Tensor2D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [a, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const [m, k] = a.shape;
+    const n = w.shape[1];
+    // The kernel directly: the op-level fused.matMul would unfuse while gradients are recorded.
+    const y3 = tf.engine().runKernel('_FusedMatMul', { a: tf.reshape(a, [1, m, k]), b: tf.reshape(w, [1, k, n]), bias: b } as unknown as tf.NamedTensorMap,
+      { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0.2 } as unknown as tf.NamedAttrMap) as tf.Tensor3D;
+    const value = tf.reshape(y3, [m, n]) as tf.Tensor2D;
+    save([a, w, value]);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      // ReLU' from the output: y > 0 exactly where x·W + b > 0.
+      const dz = (activation === 'relu' ? tf.mul(dy, tf.step(ys)) : dy) as tf.Tensor2D;
+      const dx = inputGradient ? tf.matMul(dz, ws, false, true) : tf.fill(xs.shape, NaN);
+      return [dx, tf.matMul(xs, dz, true, false), tf.sum(dz, 0)];
+    };
+    return { value, gradFunc };
+  });
+  return op(x, kernel, bias) as tf.Tensor2D;
+}
