@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { loadMnist, MNIST_PIXELS } from '../src/data/mnist';
+import { planHyperparams } from '../src/experiments/spec-hyperparams';
 import { seed000 } from '../src/experiments/specs/seed000';
 import { createModel, type Model } from '../src/models';
 import { createBuiltinOptimizer, createOptimizer } from '../src/optimizers';
@@ -73,9 +74,8 @@ test('loss and gradients on the same weights and batch equal PyTorch’s', () =>
 for (const series of seed000.series) {
   test(`seed000 ${series.id}: two training-loop steps equal PyTorch’s two updates`, () => {
     const model = createModel(series.model, { seed: 0 });
-    const optimizer = series.implementation === 'tfjs'
-      ? createBuiltinOptimizer(series.optimizer, series.hyperparams)
-      : createOptimizer(series.optimizer, series.hyperparams);
+    const hp = planHyperparams(series.hyperparams, { data: seed000.profiles.default.data, batchSize: series.batchSize, epochs: 2 });
+    const optimizer = series.implementation === 'tfjs' ? createBuiltinOptimizer(series.optimizer, hp) : createOptimizer(series.optimizer, hp);
     try {
       setFormulaWeights(model);
       // One batch of 32 = one step per epoch: the loop's own path (task loss, minimize) with no shuffle.

@@ -4,6 +4,7 @@
 //   node --import tsx scripts/torch-crosscheck/ours.ts sgd|momentum|adam [--seed 0] [--epochs 10] [--impl ours|tfjs]
 import { initBackend } from '../../src/backend';
 import { executeRun } from '../../src/experiments/execute';
+import { planHyperparams } from '../../src/experiments/spec-hyperparams';
 import type { RunConfig } from '../../src/experiments/types';
 import { seed000 } from '../../src/experiments/specs/seed000';
 
@@ -18,10 +19,11 @@ async function main(): Promise<void> {
   const series = seed000.series.find((s) => s.id === `${opt}-${impl}`);
   if (!series) throw new Error(`usage: ours.ts sgd|momentum|adam [--seed N] [--epochs N] [--impl ours|tfjs]`);
   const backend = await initBackend();
+  const run = { data: seed000.profiles.default.data, batchSize: series.batchSize, epochs: Number(arg('epochs', '10')) };
   const config: RunConfig = {
     experiment: 'seed000', series: series.id, model: series.model, optimizer: series.optimizer,
-    implementation: series.implementation ?? 'ours', hyperparams: series.hyperparams, batchSize: series.batchSize,
-    epochs: Number(arg('epochs', '10')), seed: Number(arg('seed', '0')), data: seed000.profiles.default.data,
+    implementation: series.implementation ?? 'ours', hyperparams: planHyperparams(series.hyperparams, run), ...run,
+    seed: Number(arg('seed', '0')),
   };
   const out = await executeRun(config);
   if (out.status !== 'ok') throw new Error(`run ${out.status}: ${out.error ?? ''}`);
