@@ -12,6 +12,7 @@ import { TIME_TO_TARGET_GOALS } from '../experiments/specs/time-to-target';
 
 export { TIME_TO_TARGET_GOALS, TUNED_LR } from '../experiments/specs/time-to-target';
 import { getOptimizerInfo, isOptimizerName } from '../optimizers';
+import type { ScheduleConfig } from '../optimizers/schedules';
 
 export interface Target {
   /** The test metric (e.g. 'testAccuracy', 'testAuc', 'testLoss'). */
@@ -39,7 +40,8 @@ export interface SeriesTime {
   series: string;
   label: string;
   optimizer: string;
-  learningRate: number | undefined;
+  /** A number, or a schedule's config (see src/optimizers/schedules.ts). */
+  learningRate: number | ScheduleConfig | undefined;
   runs: RunTime[];
   /** Runs that reached the target. */
   hits: number;
@@ -118,7 +120,7 @@ export function timeToTargetTable(times: SeriesTime[], opts: { caption: string; 
     caption: opts.caption,
     columns: ['optimizer', 'lr', 'reached (seeds)', 'median steps', 'median training s', 'per seed (steps)'],
     rows: rows.map((t) => [
-      displayName(t.optimizer), t.learningRate === undefined ? '—' : String(t.learningRate), `${t.hits}/${t.runs.length}`,
+      displayName(t.optimizer), t.learningRate === undefined ? '—' : typeof t.learningRate === 'number' ? String(t.learningRate) : `${t.learningRate.kind} schedule`, `${t.hits}/${t.runs.length}`,
       fmtSteps(t.medianSteps), fmtSeconds(t.medianSeconds),
       t.runs.map((r) => `${fmtSteps(r.steps)}${r.status === 'diverged' ? ' (diverged)' : ''}`).join(', '),
     ]),
