@@ -16,6 +16,7 @@ import {
 } from '../optimizers/schedules';
 import { projectRoot } from '../project-root';
 import type { ExperimentData } from './experiment-views';
+import { formatInterval } from './intervals';
 import { displayMath } from './optimizer-docs';
 
 const SCHEDULES_FILE = 'src/optimizers/schedules.ts';
@@ -142,13 +143,8 @@ export function scheduleRows(data: ExperimentData): ScheduleRow[] {
   });
 }
 
-/** mean ± half-width of the 95% interval (the half-width only with ≥ 2 seeds). */
-function pm(s: Interval, scale: number, decimals = 2, sign = false): string {
-  if (!Number.isFinite(s.mean)) return '—';
-  const m = s.mean * scale;
-  const v = `${sign && m > 0 ? '+' : ''}${m.toFixed(decimals)}`;
-  return s.n > 1 ? `${v} ± ${(((s.upper - s.lower) / 2) * scale).toFixed(decimals)}` : v;
-}
+/** A gain with its sign ("+0.51 ± 0.36"), through the shared interval format. */
+const signed = (s: Interval) => `${s.mean > 0 ? '+' : ''}${formatInterval(s)}`;
 
 /** The table of scheduleRows, with the seed's own number where the spec has one. */
 export function scheduleTable(data: ExperimentData, rows = scheduleRows(data)): Table {
@@ -158,8 +154,8 @@ export function scheduleTable(data: ExperimentData, rows = scheduleRows(data)): 
     caption: `${data.spec.id}: final test accuracy (%) per schedule, and the gain over the constant rate (percentage points, paired by seed)`,
     columns: ['optimizer', 'learning rate', 'test accuracy', 'gain over constant (pp)', ...(ref ? ['seed 000'] : [])],
     rows: rows.map((r) => [
-      r.group, r.label.replace(`${r.group}, `, ''), pm(r.accuracy, 100) + (r.diverged ? ` (${r.diverged} diverged)` : ''),
-      r.gain ? pm(r.gain, 1, 2, true) : '—',
+      r.group, r.label.replace(`${r.group}, `, ''), formatInterval(r.accuracy, 100) + (r.diverged ? ` (${r.diverged} diverged)` : ''),
+      r.gain ? signed(r.gain) : '—',
       ...(ref ? [ref[r.series] !== undefined ? (ref[r.series] * 100).toFixed(2) : ''] : []),
     ]),
     notes: [`${seeds} seed(s)${seeds > 1 ? '; ± = half-width of the 95% interval across seeds; a gain whose interval excludes 0 is beyond seed noise' : ''}. Profile ${data.profile}.`],
@@ -178,8 +174,8 @@ export function bestSchedules(rows: ScheduleRow[]): Array<{ group: string; best:
 /** One sentence per group: the best schedule and whether its gain is beyond seed noise. */
 export function bestScheduleMarkdown(rows: ScheduleRow[]): string {
   return bestSchedules(rows).map(({ group, best }) => {
-    if (!best.gain) return `- **${group}**: the constant rate is best here (${pm(best.accuracy, 100)} %).`;
+    if (!best.gain) return `- **${group}**: the constant rate is best here (${formatInterval(best.accuracy, 100)} %).`;
     const beyond = best.gain.n > 1 && (best.gain.lower > 0 || best.gain.upper < 0);
-    return `- **${group}**: best is *${best.label.replace(`${group}, `, '')}*, ${pm(best.accuracy, 100)} %, ${pm(best.gain, 1, 2, true)} pp over the constant rate — ${best.gain.n < 2 ? 'one seed, no interval' : beyond ? 'beyond seed noise' : 'within seed noise'}.`;
+    return `- **${group}**: best is *${best.label.replace(`${group}, `, '')}*, ${formatInterval(best.accuracy, 100)} %, ${signed(best.gain)} pp over the constant rate — ${best.gain.n < 2 ? 'one seed, no interval' : beyond ? 'beyond seed noise' : 'within seed noise'}.`;
   }).join('\n');
 }

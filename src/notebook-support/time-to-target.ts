@@ -12,6 +12,7 @@ import { TIME_TO_TARGET_GOALS } from '../experiments/specs/time-to-target';
 
 export { TIME_TO_TARGET_GOALS, TUNED_LR } from '../experiments/specs/time-to-target';
 import { getOptimizerInfo, isOptimizerName } from '../optimizers';
+import type { ScheduleConfig } from '../optimizers/schedules';
 
 export interface Target {
   /** The test metric (e.g. 'testAccuracy', 'testAuc', 'testLoss'). */
@@ -39,7 +40,8 @@ export interface SeriesTime {
   series: string;
   label: string;
   optimizer: string;
-  learningRate: number | undefined;
+  /** A number, or a schedule's config (see src/optimizers/schedules.ts). */
+  learningRate: number | ScheduleConfig | undefined;
   runs: RunTime[];
   /** Runs that reached the target. */
   hits: number;
@@ -76,9 +78,6 @@ export function runTimeToTarget(run: RunRecord, target: Target, perEpoch: number
   return { seed: run.config.seed, status: run.status, epoch: null, steps: Infinity, seconds: Infinity };
 }
 
-/** A constant learning rate as a number; undefined for a schedule (these tables show constant rates). */
-const constantRate = (lr: unknown): number | undefined => (typeof lr === 'number' ? lr : undefined);
-
 /** Per series (one optimizer setting, several seeds): each run's time to target and the medians. */
 export function timeToTarget(records: RunRecord[], target: Target): SeriesTime[] {
   if (records.length === 0) throw new Error('timeToTarget: no records (run a time-to-target experiment first, e.g. time-to-target-mlp).');
@@ -88,7 +87,7 @@ export function timeToTarget(records: RunRecord[], target: Target): SeriesTime[]
     const times = runs.map((r) => runTimeToTarget(r, target, perEpoch));
     const steps = times.map((t) => t.steps);
     return {
-      series, label: runs[0].label, optimizer: runs[0].config.optimizer, learningRate: constantRate(runs[0].config.hyperparams.learningRate),
+      series, label: runs[0].label, optimizer: runs[0].config.optimizer, learningRate: runs[0].config.hyperparams.learningRate,
       runs: times,
       hits: times.filter((t) => t.epoch !== null).length,
       medianSteps: steps.every((s) => s !== null) ? median(steps as number[]) : null,
@@ -121,7 +120,7 @@ export function timeToTargetTable(times: SeriesTime[], opts: { caption: string; 
     caption: opts.caption,
     columns: ['optimizer', 'lr', 'reached (seeds)', 'median steps', 'median training s', 'per seed (steps)'],
     rows: rows.map((t) => [
-      displayName(t.optimizer), t.learningRate === undefined ? '—' : String(t.learningRate), `${t.hits}/${t.runs.length}`,
+      displayName(t.optimizer), t.learningRate === undefined ? '—' : typeof t.learningRate === 'number' ? String(t.learningRate) : `${t.learningRate.kind} schedule`, `${t.hits}/${t.runs.length}`,
       fmtSteps(t.medianSteps), fmtSeconds(t.medianSeconds),
       t.runs.map((r) => `${fmtSteps(r.steps)}${r.status === 'diverged' ? ' (diverged)' : ''}`).join(', '),
     ]),

@@ -73,14 +73,14 @@ export interface PoolOptions {
 export function trialPools(records: RunRecord[], opts: PoolOptions): TrialPool[] {
   if (records.length === 0) throw new Error('trialPools: no records (run a learning-rate sweep first, e.g. lr-sensitivity-mlp).');
   if (!Number.isFinite(opts.failedScore)) throw new Error('trialPools: failedScore must be a finite number.');
-  const pools = new Map<string, { scores: number[]; settings: Set<string>; diverged: number; values: Map<string, Set<number>> }>();
+  const pools = new Map<string, { scores: number[]; settings: Set<string>; diverged: number; values: Map<string, Set<number | string>> }>();
   for (const r of records) {
     const o = r.config.optimizer;
-    const p = pools.get(o) ?? { scores: [], settings: new Set<string>(), diverged: 0, values: new Map<string, Set<number>>() };
+    const p = pools.get(o) ?? { scores: [], settings: new Set<string>(), diverged: 0, values: new Map<string, Set<number | string>>() };
     const hp = { ...r.resolvedHyperparams, ...r.config.hyperparams };
     p.settings.add(JSON.stringify(Object.entries(hp).sort(([a], [b]) => a.localeCompare(b))));
-    // Swept values are numbers; a schedule (not swept here) is identified by the setting's JSON above.
-    for (const [name, v] of Object.entries(hp)) if (typeof v === 'number') p.values.set(name, (p.values.get(name) ?? new Set<number>()).add(v));
+    // A schedule (learningRate as its config) counts as one value by its JSON.
+    for (const [name, v] of Object.entries(hp)) p.values.set(name, (p.values.get(name) ?? new Set<number | string>()).add(typeof v === 'number' ? v : JSON.stringify(v)));
     const e = usableEpoch(r, r.config.epochs);
     const raw = e ? (typeof opts.metric === 'function' ? opts.metric(e) : e[opts.metric]) : undefined;
     const ok = r.status === 'ok' && typeof raw === 'number' && Number.isFinite(raw);
