@@ -134,9 +134,8 @@ function preflight(opts: BuildOptions, root: string, notebooksOut: string): void
   assertPreflight('npm run report', [
     outProblem,
     execute && !outProblem ? checkWritableDir(notebooksOut, 'folder for executed notebooks', 'make it writable, or choose another output folder with --out DIR.') : undefined,
-    execute && opts.experiments
-      ? checkWritableDir(defaultResultsDir(), 'results folder', 'make it writable, or set ATLAS_RESULTS_DIR to another folder (or build with --no-experiments if the notebooks read no results).')
-      : undefined,
+    // Executing writes there even with --no-experiments (the report's profile, read by the notebooks).
+    execute ? checkWritableDir(defaultResultsDir(), 'results folder', 'make it writable, or set ATLAS_RESULTS_DIR to another folder.') : undefined,
     execute ? checkWith('No Jupyter client to execute the notebooks', findPythonWithNbclient) : undefined,
     execute ? checkWith('No TypeScript kernel to execute the notebooks', () => tslabCommand(root), 'run `npm ci` in the project folder (it installs tslab).') : undefined,
     browserProblem,
