@@ -7,7 +7,8 @@ import { OutputArea, OutputAreaModel } from '@jupyterlab/outputarea';
 import { RenderMimeRegistry, standardRendererFactories } from '@jupyterlab/rendermime';
 import { Widget } from '@lumino/widgets';
 
-interface Shown {
+/** What JupyterLab showed for one output (read by lab-render.ts in node). */
+export interface Shown {
   cell: number;
   mimes: string[];
   /** The MIME type Lab chose to render (data-mime-type of the output node). */

@@ -5,16 +5,9 @@
 import * as path from 'node:path';
 import type { Browser } from 'puppeteer';
 import type { NotebookServer } from './classic-notebook';
+import type { Shown } from './lab-page';
 
-export interface LabShown {
-  cell: number;
-  mimes: string[];
-  rendered: string | null;
-  text: string;
-  hasImage: boolean;
-  isChart: boolean;
-  mathTypeset: number;
-}
+export type LabShown = Shown;
 
 let bundle: Promise<string> | undefined;
 

@@ -11,6 +11,7 @@ import { assertCompiledCodeIsCurrent } from '../fingerprint';
 import { assertRedisReachable, connectionOptions, QUEUE_NAME, redactUrl } from './connection';
 import { encodeOutcome, identityMismatch, JobRejected, validateJob } from './job';
 import { TrainerPool } from './pool';
+import { describeError, installCliErrorHandlers } from '../../cli-errors';
 
 export interface QueueWorkerOptions {
   url: string;
@@ -136,8 +137,9 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 }
 
 if (require.main === module) {
+  installCliErrorHandlers('worker');
   main().then((code) => { process.exitCode = code; }, (err) => {
-    process.stderr.write(`worker: ${(err as Error)?.message ?? String(err)}\n`);
+    process.stderr.write(`worker: ${describeError(err)}\n`);
     process.exitCode = 1;
   });
 }
