@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { applyWasmPatches, removeWasmPatches } from '../src/backend/wasm-patches';
 import { FUSED_UPDATES, FUSED_UPDATE_KERNEL, canFuseUpdate } from '../src/backend/patches/fused-update';
-import { SIMD_KERNELS_WASM_BASE64 } from '../src/backend/patches/simd-kernels.wasm';
+import { SIMD_KERNELS_WASM_BASE64 } from '../src/backend/patches/simd-kernels-binary';
 import { WAT_SOURCE, assembleWat } from '../src/backend/patches/compile-wat';
 import { createOptimizer } from '../src/optimizers';
 import type { Hyperparams, OptimizerName } from '../src/optimizers/types';

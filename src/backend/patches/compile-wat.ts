@@ -1,11 +1,11 @@
-// Development tool: assembles src/backend/patches/simd-kernels.wat into simd-kernels.wasm.ts (the
+// Development tool: assembles src/backend/patches/simd-kernels.wat into simd-kernels-binary.ts (the
 // binary as base64), so that run time needs no assembler. `npm run build:wasm-kernels` writes it;
 // a test checks that the committed binary is the assembly of the committed source.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export const WAT_SOURCE = path.join(__dirname, 'simd-kernels.wat');
-export const WASM_MODULE = path.join(__dirname, 'simd-kernels.wasm.ts');
+export const WASM_MODULE = path.join(__dirname, 'simd-kernels-binary.ts');
 
 export async function assembleWat(source: string, file = 'simd-kernels.wat'): Promise<Uint8Array> {
   // wabt is a devDependency: only this tool and its test load it.

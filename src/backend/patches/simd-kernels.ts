@@ -1,7 +1,7 @@
-// The hand-written SIMD kernels (simd-kernels.wat, assembled into simd-kernels.wasm.ts), instantiated
+// The hand-written SIMD kernels (simd-kernels.wat, assembled into simd-kernels-binary.ts), instantiated
 // on tfjs-backend-wasm's own memory so they read and write tensors where they lie in its heap.
 import * as tf from '@tensorflow/tfjs';
-import { SIMD_KERNELS_WASM_BASE64 } from './simd-kernels.wasm';
+import { SIMD_KERNELS_WASM_BASE64 } from './simd-kernels-binary';
 
 type Fn = (...args: number[]) => void;
 export interface SimdKernels {
@@ -18,7 +18,8 @@ interface WasmInternals {
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
 }
 
-let module: WebAssembly.Module | undefined;
+// Not named `module`: compiled to CommonJS that would redeclare the wrapper's `module` (a SyntaxError in dist/).
+let compiled: WebAssembly.Module | undefined;
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 
 /** The kernels bound to this backend's memory (one instance per wasm memory). */
@@ -26,8 +27,8 @@ export function simdKernels(backend: unknown): SimdKernels {
   const memory = (backend as WasmInternals).wasm.asm.memory;
   let k = instances.get(memory);
   if (!k) {
-    module ??= new WebAssembly.Module(Buffer.from(SIMD_KERNELS_WASM_BASE64, 'base64'));
-    k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
+    compiled ??= new WebAssembly.Module(Buffer.from(SIMD_KERNELS_WASM_BASE64, 'base64'));
+    k = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as SimdKernels;
     instances.set(memory, k);
   }
   return k;

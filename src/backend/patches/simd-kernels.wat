@@ -1,7 +1,7 @@
 ;; Hand-written SIMD kernels for the tfjs wasm backend. Fused optimizer updates: one pass over θ, g
 ;; and the state per parameter tensor (and, at the end, a small-m matrix product). Each function is the element-wise transcription of the rule in
 ;; src/optimizers/<name>.ts, operation for operation in float32 (same order, same rounding).
-;; Assembled into simd-kernels.wasm.ts by `npm run build:wasm-kernels` (checked by a test).
+;; Assembled into simd-kernels-binary.ts by `npm run build:wasm-kernels` (checked by a test).
 ;;
 ;; Pointers are byte offsets into tfjs's own wasm memory (imported); n ≥ 4 elements. Outputs are
 ;; fresh tensors, never the inputs, so the last vector may overlap the one before it
