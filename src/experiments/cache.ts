@@ -126,7 +126,9 @@ export function storeRecord(resultsDir: string, record: RunRecord): { stored: Ru
  * Claim run `hash` for training in this process (a lock directory next to its record, refreshed while
  * held, stale 10 s after its owner died). Returns the release function, or undefined when another live
  * process holds it. Synchronous, so a runner claims each run at the moment it starts it and two runners
- * on one folder share the work.
+ * on one folder share the work. The claim is refreshed by a timer: a run trained in the claiming process
+ * itself (`--jobs 0`) blocks that timer, so there a run longer than 10 s can be taken over by another
+ * runner (worker processes, the default, keep the parent free).
  */
 export function claimRun(resultsDir: string, hash: string, onLost: (err: Error) => void): (() => void) | undefined {
   const file = recordPath(resultsDir, hash);
@@ -199,9 +201,18 @@ export function removeOrphanTempFiles(resultsDir: string): number {
  */
 export function migrateLegacyLayout(resultsDir: string): number {
   let moved = 0;
+  // Two processes may migrate at once: a file or folder the other one already moved is simply gone.
+  const tolerant = <T>(f: () => T, otherwise: T): T => {
+    try {
+      return f();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTEMPTY') return otherwise;
+      throw err;
+    }
+  };
   for (const dir of subfolders(resultsDir).filter((d) => d !== RUNS)) {
     const folder = path.join(resultsDir, dir);
-    for (const f of fs.readdirSync(folder).filter((name) => name.endsWith('.json'))) {
+    for (const f of tolerant(() => fs.readdirSync(folder), [] as string[]).filter((name) => name.endsWith('.json'))) {
       const file = path.join(folder, f);
       const record = readRecord(file);
       const hash = record && contentHash(record);
@@ -210,9 +221,9 @@ export function migrateLegacyLayout(resultsDir: string): number {
         writeRecordAtomic(recordPath(resultsDir, hash), { ...record, hash });
         moved++;
       }
-      fs.rmSync(file);
+      fs.rmSync(file, { force: true });
     }
-    if (fs.readdirSync(folder).length === 0) fs.rmdirSync(folder);
+    if (tolerant(() => fs.readdirSync(folder).length === 0, false)) tolerant(() => fs.rmdirSync(folder), undefined);
   }
   return moved;
 }

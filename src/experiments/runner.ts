@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend, type BackendInfo } from '../backend';
 import type { ProgressEvent } from '../training/types';
-import { cachedResult, claimRun, defaultResultsDir, isClaimed, openResults, storeRecord } from './cache';
+import { cachedResult, claimRun, defaultResultsDir, isClaimed, lookupRecord, openResults, storeRecord } from './cache';
 import { runName } from './display';
 import { executeRun, type RunOutcome } from './execute';
 import { assertCompiledCodeIsCurrent, fingerprintSources, runHash, runSources } from './fingerprint';
@@ -60,7 +60,10 @@ export interface RunSummary {
   profile: ProfileName;
   /** Every planned run's record, in plan order (cached and new). */
   records: RunRecord[];
+  /** Planned entries served from the store at planning time. */
   cached: number;
+  /** Runs this process trained (each hash once), and how they ended; a failed recompute that kept a
+   *  good record counts as failed (the record served is the good one). */
   ran: number;
   ok: number;
   diverged: number;
@@ -299,14 +302,19 @@ export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSumma
 
   const results = new Map<string, RunRecord>(); // by hash: what this invocation trained or waited for
   const releases = new Map<string, () => void>();
+  // Counts of what this process trained (runs another process trained and this one waited for are served, not counted).
   let ran = 0;
+  let ok = 0;
+  let diverged = 0;
   let failed = 0;
   const complete = (run: PlannedRun, worker: number, outcome: RunOutcome) => {
     const record = buildRecord(run, outcome, profile, backend);
     const { stored, kept } = storeRecord(resultsDir, record);
     if (kept) warn(`${runName(run)}: the recompute failed (${outcome.error?.split('\n')[0]}); kept the previous good record.`);
     ran++;
-    if (record.status === 'error') failed++;
+    if (record.status === 'error') failed++; // also when a good record was kept: the recompute asked for failed
+    else if (record.status === 'diverged') diverged++;
+    else ok++;
     results.set(run.hash, stored);
     releases.get(run.hash)?.();
     releases.delete(run.hash);
@@ -316,9 +324,10 @@ export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSumma
   const claim = (run: PlannedRun): boolean => {
     const release = claimRun(resultsDir, run.hash, (err) => warn(`Lost the claim on run ${run.hash}: ${err.message}`));
     if (!release) return false;
-    // Finished by another process since the plan (under --force: only a record newer than this invocation).
-    const found = cachedResult(resultsDir, run.hash).record;
-    if (found && (!force || found.createdAt >= startedAt)) {
+    // Finished by another process since the plan: a result (under --force: only one newer than this
+    // invocation), or an error that process recorded while this one waited (retried next invocation).
+    const found = lookupRecord(resultsDir, run.hash).record;
+    if (found && (found.status === 'error' ? found.createdAt >= startedAt : !force || found.createdAt >= startedAt)) {
       release();
       results.set(run.hash, found);
       return false;
@@ -371,14 +380,13 @@ export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSumma
   }
 
   const records = planned.map((r) => r.cached ?? servedAs(results.get(r.hash)!, r));
-  const fresh = [...new Set(toRun.map((r) => results.get(r.hash)!))];
   const summary: RunSummary = {
     profile,
     records,
     cached: planned.filter((r) => r.cached).length,
     ran,
-    ok: fresh.filter((r) => r.status === 'ok').length,
-    diverged: fresh.filter((r) => r.status === 'diverged').length,
+    ok,
+    diverged,
     failed,
     seconds: (performance.now() - started) / 1000,
   };

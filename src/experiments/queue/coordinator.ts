@@ -92,7 +92,9 @@ export async function runInQueue(
     const collect = async (run: PlannedRun): Promise<void> => {
       let job = await enqueue(run); // an existing job with this id is returned, not added again
       const state = await job.getState();
-      const earlier = state === 'completed' ? decodeOutcome(String(job.returnvalue)) : undefined;
+      // queue.add hands back a local Job whose returnvalue is empty even when Redis holds one: read the stored job.
+      const stored = state === 'completed' ? await Job.fromId(queue, jobIdOf(run.hash)) : undefined;
+      const earlier = stored ? decodeOutcome(String(stored.returnvalue)) : undefined;
       // A finished job is reused unless it ended in an error (retried on a new invocation, as
       // error records are) or the caller forces a recomputation.
       if (state === 'failed' || (earlier && (earlier.status === 'error' || opts.force))) {
