@@ -70,6 +70,10 @@ const matmulCases: Array<[number[], number[], boolean, boolean]> = [
   [[1, 784], [784, 50], false, false], // batch 1: the small-m product (no XNNPACK packing)
   [[4, 13], [13, 7], false, false], // m = SMALL_M, n not a multiple of 4
   [[1, 10], [50, 10], false, true], // dX at batch 1: transpose, then the small-m product
+  [[5, 9], [9, 8], false, false], // tiled product: one column tile, the last row tile moved back
+  [[9, 6], [9, 11], true, false], // tiled, A read transposed in place; overlapping tiles both ways
+  [[4, 1], [1, 8], false, false], // tiled at its smallest: m = 4, n = 8, k = 1
+  [[70, 3], [3, 20], false, false], // k < tile, several row tiles
 ];
 
 test('BatchMatMul: patched = stock wasm = cpu, values and gradients, for every transpose/batch case', () => {
@@ -122,6 +126,19 @@ test('the small-m product covers the rows it claims and keeps NaN through ReLU (
     return [tf.fused.matMul({ a, b, bias: tf.zeros([5]), activation: 'relu' })];
   });
   assert.ok(y.every((v) => Number.isNaN(v)));
+});
+
+test('the tiled product keeps NaN through ReLU too, and is exact against XNNPACK on a dense layer', () => {
+  const [y] = run('patched', () => {
+    const a = tf.tensor2d(data([6, 3], 9), [6, 3]).mul(tf.tensor2d([[NaN], [1], [1], [1], [1], [1]]));
+    const b = tf.tensor2d(data([3, 9], 8), [3, 9]);
+    return [tf.fused.matMul({ a, b, bias: tf.zeros([9]), activation: 'relu' })];
+  });
+  assert.ok(y.slice(0, 9).every((v) => Number.isNaN(v)), 'row 0 is NaN');
+  assert.ok(y.slice(9).every((v) => Number.isFinite(v) && v >= 0), 'other rows are ReLU outputs');
+  // Same summation order as XNNPACK's kernel (bias, then k in order, separate multiply and add).
+  const f = () => [tf.fused.matMul({ a: tf.tensor2d(data([64, 784], 10), [64, 784]), b: tf.tensor2d(data([784, 128], 11), [784, 128]), bias: tf.tensor1d(data([128], 12)) })];
+  assertClose(run('patched', f), run('stock', f), 0, 'tiled vs XNNPACK');
 });
 
 test('the transposed-matmul planner swaps the product only when that moves less data', () => {

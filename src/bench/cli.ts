@@ -54,11 +54,15 @@ const fmt = (x: number | undefined, digits = 2) => (x === undefined ? '—' : x.
 /** The issue-12 comparison: ms/step (wall, CPU), spread (max/min of repeats), torch/ours ratio. */
 function formatSteps(r: BenchResult): string[] {
   if (!r.steps) return [];
-  const torch = r.torch && 'version' in r.torch ? `PyTorch ${r.torch.version} on 1 thread (${r.torch.python})` : `PyTorch not measured: ${r.torch && 'reason' in r.torch ? r.torch.reason : 'unknown'}`;
+  const torch = r.torch && 'version' in r.torch ? `PyTorch ${r.torch.version} on 1 thread (${r.torch.python}; BLAS ${r.torch.blas ?? 'unknown'})` : `PyTorch not measured: ${r.torch && 'reason' in r.torch ? r.torch.reason : 'unknown'}`;
   const lines = [
     `ours vs ${torch}; interleaved; medians of ${r.repeats} repeats; ratio = torch ms / ours ms (1.0 = as fast as PyTorch)`,
     `${'case'.padEnd(32)} ${'ours ms'.padStart(8)} ${'cpu'.padStart(7)} ${'spread'.padStart(6)} | ${'torch ms'.padStart(8)} ${'cpu'.padStart(7)} ${'spread'.padStart(6)} | ${'ratio'.padStart(5)} ${'cpu'.padStart(5)} ${'target'.padStart(6)}`,
   ];
+  // Debian's python3-torch calls whatever libblas.so.3 points at; libblas3's reference BLAS is slow.
+  if (r.torch && 'blas' in r.torch && /\/blas\/libblas/.test(r.torch.blas ?? '')) {
+    lines.push('note: PyTorch runs on the reference BLAS (libblas3), several times slower than OpenBLAS: `apt-get install libopenblas0-pthread` for a fair yardstick');
+  }
   for (const s of r.steps) {
     lines.push(`${s.label.padEnd(32)} ${fmt(s.ours.medianMsPerStep, 3).padStart(8)} ${fmt(s.ours.medianCpuMsPerStep, 3).padStart(7)} ${fmt(s.ours.spread).padStart(6)} | `
       + `${fmt(s.torch?.medianMsPerStep, 3).padStart(8)} ${fmt(s.torch?.medianCpuMsPerStep, 3).padStart(7)} ${fmt(s.torch?.spread).padStart(6)} | `

@@ -68,7 +68,7 @@ export interface BenchResult {
   optimizer_step?: Record<string, OptimizerStepResult>;
   /** Ours vs PyTorch (1 thread), interleaved; torch absent when python3 with torch is not importable. */
   steps?: StepComparison[];
-  torch?: { python: string; version: string } | { reason: string };
+  torch?: { python: string; version: string; blas?: string } | { reason: string };
   /** Every timed case, for the table and for A/B comparisons. */
   cases: Array<CaseTiming & { suite: Suite }>;
   skipped: Array<{ suite: Suite; reason: string }>;
@@ -269,6 +269,7 @@ async function stepsSuite(result: BenchResult, models: ReturnType<typeof loadMod
       }
     }
   } finally {
+    if (torch && 'python' in found) result.torch = { ...found, blas: torch.blas };
     torch?.close();
   }
 }

@@ -30,6 +30,8 @@ export class TorchSteps {
   private readonly proc: ChildProcessWithoutNullStreams;
   private readonly pending: Array<(line: string) => void> = [];
   private stderr = '';
+  /** The BLAS library the torch process loaded (its speed depends on it), once a case is set up. */
+  blas = 'unknown';
 
   constructor(python: string) {
     this.proc = spawn(python, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
@@ -52,6 +54,7 @@ export class TorchSteps {
 
   async stepper(name: TorchCase): Promise<TimedStepper> {
     const setup = await this.request({ cmd: 'setup', case: name });
+    this.blas = String(setup.blas ?? 'unknown');
     return {
       samplesPerStep: Number(setup.samplesPerStep),
       run: async (steps: number): Promise<Measured> => {

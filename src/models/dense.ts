@@ -3,7 +3,8 @@
 // kernels, and its fused gradient always computes the input gradient, even for the input layer
 // (at batch 1 on 784-500-10 that is a wasted 784×500 product per step).
 //
-// NaN: on wasm the fused ReLU is XNNPACK's clamp, which turns NaN into 0 (tf.relu keeps it); the
+// NaN: on wasm the patched kernels (gemm_small, the tiled gemm) keep NaN through the fused ReLU as
+// tf.relu does; where XNNPACK still runs it (fewer than 8 outputs) its clamp turns NaN into 0. The
 // training loop detects divergence from the parameters, not only the loss, so this is acceptable.
 import * as tf from '@tensorflow/tfjs';
 

@@ -6,6 +6,11 @@
 //   C = op(A)·op(B)                 (transpose the operands that are marked transposed), or
 //   C = (op(B)ᵀ·op(A)ᵀ)ᵀ            (a marked-transposed operand is then free; transpose the result).
 // XNNPACK re-packs its right operand ("weights") on each new tensor, so that cost counts too.
+//
+// Products of at least TILE_M rows and TILE_N columns (with A plain or transposed, B plain) skip
+// XNNPACK altogether: simd-kernels.wat `gemm` reads B's rows in place, as fast as XNNPACK's own
+// kernel on packed weights, and a weight matrix changes after every optimizer step, so XNNPACK
+// would pack it again on every call (as long as the product itself, measured on 64×784×128).
 import * as tf from '@tensorflow/tfjs';
 import { asWasm, overrideWasmKernel, stockKernel, view, type KernelArgs, type WasmKernelFunc } from './kernel-override';
 import { heapOffset, simdKernels } from './simd-kernels';
@@ -45,6 +50,23 @@ function smallProduct(backend: KernelArgs['backend'], a: tf.TensorInfo, b: tf.Te
   simdKernels(backend).gemm_small(heapOffset(backend, a), heapOffset(backend, b), bias ? heapOffset(backend, bias) : 0, heapOffset(backend, out), m, k, n, relu ? 1 : 0);
   return out;
 }
+
+/** Smallest product sent to the tiled kernel (its 4×8 tile; smaller rows go to gemm_small or XNNPACK). */
+export const TILE_M = 4;
+export const TILE_N = 8;
+
+/**
+ * C = op(A)·B without packing (simd-kernels.wat gemm): A row-major [m,k], or stored transposed
+ * [k,m] (`transposedA`, read through strides: dW = Xᵀ·dY needs no transpose), B row-major [k,n].
+ */
+function tiledProduct(backend: KernelArgs['backend'], a: tf.TensorInfo, b: tf.TensorInfo, m: number, k: number, n: number, transposedA: boolean, outShape: number[], bias?: tf.TensorInfo, relu = false): tf.TensorInfo {
+  const out = asWasm(backend).makeOutput(outShape, 'float32');
+  const [sai, sak] = transposedA ? [1, m] : [k, 1];
+  simdKernels(backend).gemm(heapOffset(backend, a), heapOffset(backend, b), bias ? heapOffset(backend, bias) : 0, heapOffset(backend, out), m, k, n, relu ? 1 : 0, sai, sak);
+  return out;
+}
+
+const tiled = (m: number, n: number) => m >= TILE_M && n >= TILE_N;
 
 export function createTransposedMatMulKernels(): { batchMatMul: (stock: WasmKernelFunc) => WasmKernelFunc; fusedMatMul: (stock: WasmKernelFunc) => WasmKernelFunc } {
   const transposeKernel = stockKernel('Transpose');
@@ -88,11 +110,17 @@ export function createTransposedMatMulKernels(): { batchMatMul: (stock: WasmKern
     const s = shapes(a, b, attrs);
     if (!s) return stock(args);
     const { transposeA, transposeB } = attrs;
+    if (!transposeB && tiled(s.m, s.n)) return tiledProduct(args.backend, s.a2, s.b2, s.m, s.k, s.n, transposeA, s.outShape);
     if (!transposeA && !transposeB) {
       return s.m <= SMALL_M ? smallProduct(args.backend, s.a2, s.b2, s.m, s.k, s.n, s.outShape) : stock(args);
     }
-    const plain = (x: tf.TensorInfo, w: tf.TensorInfo) =>
-      stock({ ...args, inputs: { a: x, b: w }, attrs: { transposeA: false, transposeB: false } } as unknown as KernelArgs);
+    // x [m', k'] · w [k', n'], both row-major, as the planned formulation needs it.
+    const plain = (x: tf.TensorInfo, w: tf.TensorInfo) => {
+      const [m2, k2] = x.shape;
+      const n2 = w.shape[1];
+      return tiled(m2, n2) ? tiledProduct(args.backend, x, w, m2, k2, n2, false, [m2, n2])
+        : stock({ ...args, inputs: { a: x, b: w }, attrs: { transposeA: false, transposeB: false } } as unknown as KernelArgs);
+    };
     const out = withTransposes(args.backend, (T, temp) => {
       if (!planTransposedMatMul(s.m, s.k, s.n, transposeA, transposeB).swapped) return plain(transposeA ? T(s.a2) : s.a2, transposeB ? T(s.b2) : s.b2);
       const x = transposeB ? s.b2 : T(s.b2); // op(B)ᵀ  [n,k]
@@ -113,10 +141,13 @@ export function createTransposedMatMulKernels(): { batchMatMul: (stock: WasmKern
     const activation = attrs.activation ?? 'linear';
     const smallOk = s.m <= SMALL_M && !preluActivationWeights && (activation === 'linear' || activation === 'relu')
       && (!bias || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === s.n));
-    if (!transposeA && !transposeB && !smallOk) return stock(args);
+    const tiledOk = tiled(s.m, s.n) && !preluActivationWeights && (activation === 'linear' || activation === 'relu')
+      && (!bias || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === s.n));
+    if (!transposeA && !transposeB && !smallOk && !tiledOk) return stock(args);
     const out = withTransposes(args.backend, (T) => {
-      const x = transposeA ? T(s.a2) : s.a2;
       const w = transposeB ? T(s.b2) : s.b2;
+      if (tiledOk) return tiledProduct(args.backend, s.a2, w, s.m, s.k, s.n, transposeA, s.outShape, bias, activation === 'relu');
+      const x = transposeA ? T(s.a2) : s.a2;
       if (smallOk) return smallProduct(args.backend, x, w, s.m, s.k, s.n, s.outShape, bias, activation === 'relu');
       return stock({
         ...args,

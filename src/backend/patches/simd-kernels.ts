@@ -10,6 +10,7 @@ export interface SimdKernels {
   rmsprop: Fn;
   adam: Fn;
   gemm_small: Fn;
+  gemm: Fn;
 }
 
 /** The parts of tfjs-backend-wasm's backend these kernels need. */

@@ -197,4 +197,97 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $rows)))
   )
+
+  ;; C[m,n] = A·B (+ bias[n]) (ReLU if relu = 1) for m ≥ 4, n ≥ 8, k ≥ 1, B and C row-major, A read through
+  ;; strides (element (i, kk) at a + 4·(i·sai + kk·sak)): sai = k, sak = 1 for A row-major [m,k];
+  ;; sai = 1, sak = m for A stored transposed ([k,m], as in dW = Xᵀ·dY), so no transpose is made.
+  ;; Tiles of 4 rows × 8 columns held in 8 vector registers while k is walked, reading B's rows in
+  ;; place: unlike XNNPACK there is no packed copy of B to build, which costs as much as the product
+  ;; when B is a weight matrix that changed since the last step. The last row/column tile is moved
+  ;; back to end at m/n (it overlaps the one before and writes the same values again). Each element
+  ;; is bias + Σₖ A[i,kk]·B[kk,j] summed in kk order, as XNNPACK's kernel does.
+  (func (export "gemm") (param $a i32) (param $b i32) (param $bias i32) (param $c i32)
+        (param $m i32) (param $k i32) (param $n i32) (param $relu i32) (param $sai i32) (param $sak i32)
+    (local $i i32) (local $j i32) (local $i0 i32) (local $j0 i32) (local $kk i32)
+    (local $pa i32) (local $pb i32) (local $pc i32) (local $nb i32) (local $sak4 i32)
+    (local $o1 i32) (local $o2 i32) (local $o3 i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $b0 v128) (local $b1 v128) (local $av v128) (local $zero v128)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $sak4 (i32.shl (local.get $sak) (i32.const 2)))
+    (local.set $o1 (i32.shl (local.get $sai) (i32.const 2)))
+    (local.set $o2 (i32.shl (local.get $sai) (i32.const 3)))
+    (local.set $o3 (i32.add (local.get $o1) (local.get $o2)))
+    (local.set $zero (v128.const i32x4 0 0 0 0))
+    (loop $rows
+      ;; the last tile ends at row m
+      (local.set $i0 (select (i32.sub (local.get $m) (i32.const 4)) (local.get $i)
+        (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m))))
+      (local.set $j (i32.const 0))
+      (loop $cols
+        (local.set $j0 (select (i32.sub (local.get $n) (i32.const 8)) (local.get $j)
+          (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $n))))
+        (if (local.get $bias)
+          (then
+            (local.set $b0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $j0) (i32.const 2)))))
+            (local.set $b1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $j0) (i32.const 2))))))
+          (else (local.set $b0 (local.get $zero)) (local.set $b1 (local.get $zero))))
+        (local.set $c00 (local.get $b0)) (local.set $c01 (local.get $b1))
+        (local.set $c10 (local.get $b0)) (local.set $c11 (local.get $b1))
+        (local.set $c20 (local.get $b0)) (local.set $c21 (local.get $b1))
+        (local.set $c30 (local.get $b0)) (local.set $c31 (local.get $b1))
+        (local.set $pa (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i0) (local.get $sai)) (i32.const 2))))
+        (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j0) (i32.const 2))))
+        (local.set $kk (local.get $k))
+        (loop $ks
+          (local.set $b0 (v128.load (local.get $pb)))
+          (local.set $b1 (v128.load offset=16 (local.get $pb)))
+        (local.set $av (f32x4.splat (f32.load (local.get $pa))))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $av) (local.get $b0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $av) (local.get $b1))))
+        (local.set $av (f32x4.splat (f32.load (i32.add (local.get $pa) (local.get $o1)))))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $av) (local.get $b0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $av) (local.get $b1))))
+        (local.set $av (f32x4.splat (f32.load (i32.add (local.get $pa) (local.get $o2)))))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $av) (local.get $b0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $av) (local.get $b1))))
+        (local.set $av (f32x4.splat (f32.load (i32.add (local.get $pa) (local.get $o3)))))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $av) (local.get $b0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $av) (local.get $b1))))
+          (local.set $pa (i32.add (local.get $pa) (local.get $sak4)))
+          (local.set $pb (i32.add (local.get $pb) (local.get $nb)))
+          (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
+          (br_if $ks (local.get $kk)))
+        ;; ReLU: max(x, 0) with NaN kept (as tf.relu)
+        (local.set $pc (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i0) (local.get $n)) (local.get $j0)) (i32.const 2))))
+      (if (local.get $relu) (then
+        (local.set $c00 (v128.bitselect (local.get $zero) (local.get $c00) (f32x4.lt (local.get $c00) (local.get $zero))))
+        (local.set $c01 (v128.bitselect (local.get $zero) (local.get $c01) (f32x4.lt (local.get $c01) (local.get $zero))))))
+      (v128.store (local.get $pc) (local.get $c00))
+      (v128.store offset=16 (local.get $pc) (local.get $c01))
+      (local.set $pc (i32.add (local.get $pc) (local.get $nb)))
+      (if (local.get $relu) (then
+        (local.set $c10 (v128.bitselect (local.get $zero) (local.get $c10) (f32x4.lt (local.get $c10) (local.get $zero))))
+        (local.set $c11 (v128.bitselect (local.get $zero) (local.get $c11) (f32x4.lt (local.get $c11) (local.get $zero))))))
+      (v128.store (local.get $pc) (local.get $c10))
+      (v128.store offset=16 (local.get $pc) (local.get $c11))
+      (local.set $pc (i32.add (local.get $pc) (local.get $nb)))
+      (if (local.get $relu) (then
+        (local.set $c20 (v128.bitselect (local.get $zero) (local.get $c20) (f32x4.lt (local.get $c20) (local.get $zero))))
+        (local.set $c21 (v128.bitselect (local.get $zero) (local.get $c21) (f32x4.lt (local.get $c21) (local.get $zero))))))
+      (v128.store (local.get $pc) (local.get $c20))
+      (v128.store offset=16 (local.get $pc) (local.get $c21))
+      (local.set $pc (i32.add (local.get $pc) (local.get $nb)))
+      (if (local.get $relu) (then
+        (local.set $c30 (v128.bitselect (local.get $zero) (local.get $c30) (f32x4.lt (local.get $c30) (local.get $zero))))
+        (local.set $c31 (v128.bitselect (local.get $zero) (local.get $c31) (f32x4.lt (local.get $c31) (local.get $zero))))))
+      (v128.store (local.get $pc) (local.get $c30))
+      (v128.store offset=16 (local.get $pc) (local.get $c31))
+      (local.set $pc (i32.add (local.get $pc) (local.get $nb)))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br_if $cols (i32.lt_u (local.get $j) (local.get $n))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br_if $rows (i32.lt_u (local.get $i) (local.get $m))))
+  )
 )
