@@ -186,6 +186,9 @@ test('MaxPoolGrad: equals cpu, including ties and windows ≤ 0 (where stock was
     { x: [2, 26, 26, 4], k: 2, s: 2, pad: 'valid', relu: true }, // the CNN's pool after a ReLU: many all-zero windows
     { x: [2, 7, 7, 3], k: 3, s: 1, pad: 'same', relu: false }, // overlapping windows, padding
     { x: [1, 9, 8, 2], k: 3, s: 2, pad: 'valid', relu: true },
+    { x: [2, 6, 6, 32], k: 2, s: 2, pad: 'valid', relu: true }, // tiling windows: the SIMD pass
+    { x: [1, 7, 9, 8], k: 2, s: 2, pad: 'valid', relu: false }, // SIMD pass; last row and column in no window
+    { x: [1, 6, 6, 8], k: 3, s: 3, pad: 'valid', relu: true }, // SIMD pass, 3×3 windows
   ];
   for (const c of cases) {
     const fn = () => {
@@ -196,6 +199,27 @@ test('MaxPoolGrad: equals cpu, including ties and windows ≤ 0 (where stock was
       return [y, tf.grad((p: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(p as tf.Tensor4D, c.k, c.s, c.pad), w)))(x)];
     };
     assertClose(run('patched', fn), run('cpu', fn), 1e-6, `maxPool x=[${c.x}] k=${c.k} s=${c.s} ${c.pad}`);
+  }
+});
+
+test('Sum over leading axes: patched = stock wasm = cpu; other axes go to stock', () => {
+  const cases: Array<{ shape: number[]; axis: number | number[]; keepDims: boolean }> = [
+    { shape: [8, 26, 26, 32], axis: [0, 1, 2], keepDims: false }, // the CNN's conv-bias gradient
+    { shape: [64, 128], axis: 0, keepDims: false }, // a dense bias gradient
+    { shape: [5, 3, 8], axis: [1, 0], keepDims: true },
+    { shape: [6, 10], axis: 0, keepDims: false }, // 10 columns: not a multiple of 4, stock
+    { shape: [6, 8], axis: 1, keepDims: false }, // trailing axis, stock
+    { shape: [4, 8], axis: [0, 1], keepDims: false }, // every axis, stock
+  ];
+  for (const c of cases) {
+    const fn = () => {
+      const x = tf.tensor(data(c.shape, 16), c.shape);
+      return [tf.sum(x, c.axis, c.keepDims), tf.grad((p: tf.Tensor) => tf.sum(tf.mul(tf.sum(p, c.axis, c.keepDims), 3)))(x)];
+    };
+    const label = `sum([${c.shape}], ${JSON.stringify(c.axis)}, ${c.keepDims})`;
+    const patched = run('patched', fn);
+    assertClose(patched, run('stock', fn), 1e-6, `${label} vs stock`);
+    assertClose(patched, run('cpu', fn), 1e-5, `${label} vs cpu`);
   }
 });
 

@@ -9,6 +9,7 @@ import { installMissingKernels } from './patches/missing-kernels';
 import { installMaxPoolGrad } from './patches/max-pool-grad';
 import { installSharedCopies } from './patches/share-copies';
 import { installFusedUpdate } from './patches/fused-update';
+import { installColumnSum } from './patches/column-sum';
 
 export interface WasmPatch {
   name: string;
@@ -30,14 +31,20 @@ const PATCHES: WasmPatch[] = [
   {
     name: 'matmul-transpose-xnnpack',
     kind: 'speed',
-    description: 'BatchMatMul/_FusedMatMul with a transposed operand: explicit transposes + XNNPACK instead of the naive loop (dense backward pass)',
+    description: 'BatchMatMul/_FusedMatMul: products of ≥ 4×8 in a tiled SIMD kernel that reads the weights in place (XNNPACK re-packs them after every update), transposed operands without the naive loop, few-row products without packing',
     install: installTransposedMatMul,
   },
   {
     name: 'max-pool-grad',
     kind: 'speed',
-    description: 'MaxPoolGrad in one pass over the heap (stock: ~10x slower, and drops/misroutes the gradient of all-zero windows)',
+    description: 'MaxPoolGrad in one SIMD pass for windows that tile the input, else one JS pass (stock: ~10x slower, and drops/misroutes the gradient of all-zero windows)',
     install: installMaxPoolGrad,
+  },
+  {
+    name: 'leading-axes-sum',
+    kind: 'speed',
+    description: 'Sum over leading axes (bias gradients) in one SIMD pass in place; stock transposes the input first',
+    install: installColumnSum,
   },
   {
     name: 'identity-cast-share-memory',

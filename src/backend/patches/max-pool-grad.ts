@@ -2,8 +2,12 @@
 // or misroutes the gradient of a window whose values are all ≤ FLT_MIN, e.g. all zero after a ReLU
 // (its running max starts at numeric_limits<float>::min(), not −∞; ties go to the last maximum).
 // This one starts at −∞ and lets the first maximum in the window win, like the cpu backend and TF.
+// Windows that tile the input (stride = window, no padding, channels a multiple of 4: the CNN's 2×2
+// pool) run as one SIMD pass (simd-kernels.wat max_pool_grad) that writes each input once; other
+// pools run the JS loop below.
 import * as tf from '@tensorflow/tfjs';
 import { asWasm, overrideWasmKernel, type WasmKernelFunc } from './kernel-override';
+import { heapOffset, simdKernels } from './simd-kernels';
 
 interface MaxPoolGradAttrs {
   filterSize: number | [number, number];
@@ -20,6 +24,12 @@ export const maxPoolGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   const { top, left } = info.padInfo;
   const wasm = asWasm(backend);
   const out = wasm.makeOutput(input.shape, 'float32');
+  if (KH === sh && KW === sw && top === 0 && left === 0 && C % 4 === 0 && OH * KH <= H && OW * KW <= W) {
+    // Rows/columns outside every window get no gradient: zero them only when there are any.
+    if (OH * KH < H || OW * KW < W) (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
+    simdKernels(backend).max_pool_grad(heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, out), nb, H, W, C, OH, OW, KH, KW);
+    return out;
+  }
   const x = wasm.typedArrayFromHeap(input) as Float32Array;
   const g = wasm.typedArrayFromHeap(dy) as Float32Array;
   const dx = wasm.typedArrayFromHeap(out) as Float32Array;

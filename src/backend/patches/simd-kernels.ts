@@ -11,6 +11,8 @@ export interface SimdKernels {
   adam: Fn;
   gemm_small: Fn;
   gemm: Fn;
+  col_sum: Fn;
+  max_pool_grad: Fn;
 }
 
 /** The parts of tfjs-backend-wasm's backend these kernels need. */

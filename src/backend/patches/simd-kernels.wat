@@ -290,4 +290,100 @@
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br_if $rows (i32.lt_u (local.get $i) (local.get $m))))
   )
+
+  ;; out[j] = Σᵢ x[i, j] for x [rows, cols] row-major, cols a multiple of 4, rows ≥ 1 summed in order
+  ;; (a sequential float32 sum): the gradient of a bias broadcast over the
+  ;; leading axes. Stock Sum first transposes x to make those axes innermost (the CNN's conv bias:
+  ;; 1.4 M elements per step).
+  (func (export "col_sum") (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $j i32) (local $nb i32) (local $px i32)
+    (local.set $nb (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $j (i32.const 0))
+    (loop $zero
+      (v128.store (i32.add (local.get $out) (local.get $j)) (v128.const i32x4 0 0 0 0))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+      (br_if $zero (i32.lt_u (local.get $j) (local.get $nb))))
+    (local.set $px (local.get $x))
+    (local.set $i (local.get $rows))
+    (loop $rows
+      (local.set $j (i32.const 0))
+      (loop $cols
+        (v128.store (i32.add (local.get $out) (local.get $j))
+          (f32x4.add (v128.load (i32.add (local.get $out) (local.get $j)))
+                     (v128.load (i32.add (local.get $px) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br_if $cols (i32.lt_u (local.get $j) (local.get $nb))))
+      (local.set $px (i32.add (local.get $px) (local.get $nb)))
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (br_if $rows (local.get $i)))
+  )
+
+  ;; Max-pool gradient for windows that tile the input (stride = window, no padding), NHWC, channels a
+  ;; multiple of 4 (rows ≥ 1, all sizes ≥ 1). Per window and 4 channels: the first maximum wins (strict >
+  ;; from −∞, so a window of NaN passes no gradient), then every input position of the window is
+  ;; written once: dy where it is the maximum, 0 elsewhere. Positions outside every window (when the
+  ;; windows do not cover the input) are left to the caller.
+  (func (export "max_pool_grad") (param $x i32) (param $dy i32) (param $dx i32) (param $nb i32)
+        (param $h i32) (param $w i32) (param $c i32) (param $oh i32) (param $ow i32) (param $kh i32) (param $kw i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $cb i32) (local $ky i32) (local $kx i32)
+    (local $p i32) (local $win i32) (local $off i32) (local $gptr i32) (local $rowb i32) (local $pixb i32)
+    (local $best v128) (local $idx v128) (local $v v128) (local $m v128) (local $g v128)
+    (local.set $pixb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowb (i32.mul (local.get $w) (local.get $pixb)))
+    (local.set $gptr (local.get $dy))
+    (local.set $b (i32.const 0))
+    (loop $batch
+      (local.set $oy (i32.const 0))
+      (loop $orow
+        (local.set $ox (i32.const 0))
+        (loop $ocol
+          ;; byte offset of the window's top-left pixel
+          (local.set $win (i32.add
+            (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.mul (local.get $oy) (local.get $kh))) (local.get $rowb))
+            (i32.mul (i32.mul (local.get $ox) (local.get $kw)) (local.get $pixb))))
+          (local.set $cb (i32.const 0))
+          (loop $chan
+            (local.set $best (v128.const f32x4 -inf -inf -inf -inf))
+            (local.set $idx (v128.const i32x4 -1 -1 -1 -1))
+            (local.set $p (i32.const 0))
+            (local.set $ky (i32.const 0))
+            (loop $fy
+              (local.set $kx (i32.const 0))
+              (loop $fx
+                (local.set $off (i32.add (i32.add (local.get $win) (local.get $cb))
+                  (i32.add (i32.mul (local.get $ky) (local.get $rowb)) (i32.mul (local.get $kx) (local.get $pixb)))))
+                (local.set $v (v128.load (i32.add (local.get $x) (local.get $off))))
+                (local.set $m (f32x4.gt (local.get $v) (local.get $best)))
+                (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $m)))
+                (local.set $idx (v128.bitselect (i32x4.splat (local.get $p)) (local.get $idx) (local.get $m)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+                (br_if $fx (i32.lt_u (local.get $kx) (local.get $kw))))
+              (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+              (br_if $fy (i32.lt_u (local.get $ky) (local.get $kh))))
+            (local.set $g (v128.load (i32.add (local.get $gptr) (local.get $cb))))
+            (local.set $p (i32.const 0))
+            (local.set $ky (i32.const 0))
+            (loop $sy
+              (local.set $kx (i32.const 0))
+              (loop $sx
+                (local.set $off (i32.add (i32.add (local.get $win) (local.get $cb))
+                  (i32.add (i32.mul (local.get $ky) (local.get $rowb)) (i32.mul (local.get $kx) (local.get $pixb)))))
+                (v128.store (i32.add (local.get $dx) (local.get $off))
+                  (v128.and (local.get $g) (i32x4.eq (local.get $idx) (i32x4.splat (local.get $p)))))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+                (br_if $sx (i32.lt_u (local.get $kx) (local.get $kw))))
+              (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+              (br_if $sy (i32.lt_u (local.get $ky) (local.get $kh))))
+            (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+            (br_if $chan (i32.lt_u (local.get $cb) (local.get $pixb))))
+          (local.set $gptr (i32.add (local.get $gptr) (local.get $pixb)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br_if $ocol (i32.lt_u (local.get $ox) (local.get $ow))))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br_if $orow (i32.lt_u (local.get $oy) (local.get $oh))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $batch (i32.lt_u (local.get $b) (local.get $nb))))
+  )
 )
