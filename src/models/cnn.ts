@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { MNIST_CLASSES, MNIST_IMAGE_SIZE, MNIST_PIXELS } from '../data/mnist';
 import { VariableFactory, countParams, expectInput, seededDropout } from './init';
 import type { Model } from './types';
+import { conv2d } from './conv2d';
+import { dense } from './dense';
 
 const FILTERS = 32;
 const KERNEL = 3;
@@ -36,11 +38,12 @@ export function createCnn(name: string, seed: number): Model {
       expectInput(name, x, 2, MNIST_PIXELS, 'float32');
       return tf.tidy(() => {
         const img = tf.reshape(x, [-1, MNIST_IMAGE_SIZE, MNIST_IMAGE_SIZE, 1]) as tf.Tensor4D;
-        const conv = tf.fused.conv2d({ x: img, filter: convKernel as tf.Tensor4D, bias: convBias, activation: 'relu', strides: 1, pad: 'valid' });
+        // Each layer one fused forward kernel, also while training (./conv2d, ./dense).
+        const conv = conv2d(img, convKernel as tf.Tensor4D, convBias as tf.Tensor1D, { strides: 1, pad: 'valid', activation: 'relu', inputGradient: false });
         const pooled = dropout(tf.maxPool(conv, 2, 2, 'valid'), 0.25, training);
         const flat = tf.reshape(pooled, [-1, FLAT]) as tf.Tensor2D;
-        const hidden = dropout(tf.fused.matMul({ a: flat, b: d1Kernel as tf.Tensor2D, bias: d1Bias, activation: 'relu' }), 0.5, training);
-        return tf.fused.matMul({ a: hidden as tf.Tensor2D, b: d2Kernel as tf.Tensor2D, bias: d2Bias });
+        const hidden = dropout(dense(flat, d1Kernel as tf.Tensor2D, d1Bias as tf.Tensor1D, 'relu', true), 0.5, training);
+        return dense(hidden as tf.Tensor2D, d2Kernel as tf.Tensor2D, d2Bias as tf.Tensor1D, 'linear', true);
       });
     },
     dispose() {
