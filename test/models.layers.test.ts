@@ -1,10 +1,11 @@
-// The conv layer (src/models/conv2d.ts: one fused kernel forward, hand-written backward) must give the
-// values and gradients of the plain ops relu(conv2d(x, W) + b) / conv2d(x, W) + b, on wasm (patched)
-// and on cpu.
+// The layers of src/models (dense.ts, conv2d.ts: one fused kernel forward, hand-written backward) must
+// give the values and gradients of the plain ops act(x·W + b) / act(conv2d(x, W) + b), on wasm
+// (patched, including the small-m product at batch 1) and on cpu.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
+import { dense } from '../src/models/dense';
 import { conv2d } from '../src/models/conv2d';
 
 before(async () => {
@@ -24,6 +25,40 @@ function values(n: number, seed: number): Float32Array {
 function close(a: Float32Array, b: Float32Array, label: string): void {
   assert.equal(a.length, b.length, label);
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-5 * Math.max(1, Math.abs(b[i])), `${label}[${i}]: ${a[i]} vs ${b[i]}`);
+}
+
+for (const backend of ['wasm', 'cpu']) {
+  for (const [m, k, n] of [[1, 30, 9], [3, 8, 5], [16, 20, 12]]) {
+    for (const activation of ['relu', 'linear'] as const) {
+      test(`dense ${activation} [${m},${k}]·[${k},${n}] on ${backend}: values and gradients = plain ops`, async () => {
+        await tf.setBackend(backend);
+        try {
+          tf.tidy(() => {
+            const x = tf.tensor2d(values(m * k, 1), [m, k]);
+            const w = tf.tensor2d(values(k * n, 2), [k, n]);
+            const b = tf.tensor1d(values(n, 3));
+            const up = tf.tensor2d(values(m * n, 4), [m, n]); // a non-uniform upstream gradient
+            const plain = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => {
+              const z = tf.add(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D), r);
+              return activation === 'relu' ? tf.relu(z) : z;
+            };
+            const ours = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => dense(p as tf.Tensor2D, q as tf.Tensor2D, r as tf.Tensor1D, activation, true);
+            close(ours(x, w, b).dataSync() as Float32Array, plain(x, w, b).dataSync() as Float32Array, 'value');
+            const loss = (f: typeof plain) => (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.sum(tf.mul(f(p, q, r), up));
+            const gOurs = tf.grads(loss(ours))([x, w, b]);
+            const gPlain = tf.grads(loss(plain))([x, w, b]);
+            ['dx', 'dW', 'db'].forEach((name, i) => close(gOurs[i].dataSync() as Float32Array, gPlain[i].dataSync() as Float32Array, name));
+            // The input layer skips dL/dx and says so with NaN; dW and db are unchanged.
+            const [dx, dw] = tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.sum(tf.mul(dense(p as tf.Tensor2D, q as tf.Tensor2D, r as tf.Tensor1D, activation, false), up)))([x, w, b]);
+            assert.ok((dx.dataSync() as Float32Array).every(Number.isNaN));
+            close(dw.dataSync() as Float32Array, gPlain[1].dataSync() as Float32Array, 'dW (no input gradient)');
+          });
+        } finally {
+          await tf.setBackend('wasm');
+        }
+      });
+    }
+  }
 }
 
 const cases: Array<{ x: [number, number, number, number]; f: [number, number, number, number]; strides: number; pad: 'valid' | 'same' }> = [
