@@ -122,6 +122,8 @@ export function packFigureArrays<T extends { data: unknown[]; frames?: { data?: 
  * define/module/exports shadowed, so it sets window.Plotly even where require.js is loaded (classic
  * Notebook). Where it cannot be had (no server, kernel not installed), the static image stays with a
  * one-line note. Where scripts do not run at all (untrusted notebooks), the image is all there is.
+ * A plotly.js older than 2.28 already on the page (another library's) cannot read the packed arrays,
+ * so it is not used: this project's is loaded instead.
  */
 function chartScript(divId: string, figureJson: string): string {
   const url = `kernelspecs/${KERNEL_NAME}/${KERNELSPEC_PLOTLY_FILE}`;
@@ -137,8 +139,12 @@ function chartScript(divId: string, figureJson: string): string {
     if (c) { try { return JSON.parse(c.textContent).baseUrl || '/'; } catch (e) {} }
     return null;
   }
+  function recent(P) {
+    var v = String((P && P.version) || '0').split('.');
+    return +v[0] > 2 || (+v[0] === 2 && +v[1] >= 28); // reads the packed (typed) arrays
+  }
   function plotly() {
-    if (window.Plotly) return Promise.resolve(window.Plotly);
+    if (recent(window.Plotly)) return Promise.resolve(window.Plotly);
     if (!window.atlasPlotlyLoading) {
       var base = baseUrl();
       window.atlasPlotlyLoading = base === null ? Promise.reject(new Error('this page is not served by Jupyter'))
