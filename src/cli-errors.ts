@@ -3,10 +3,11 @@
 //
 // Why a process-level handler: tfjs-backend-wasm's Emscripten module adds
 // `process.on('uncaughtException', (e) => { throw e })` (and the same for unhandledRejection) when
-// the backend starts; its own clean-up of those listeners never removes them. Every uncaught error
-// is then rethrown from inside the minified tfjs-backend-wasm.js, and Node prints the source line
-// of that throw site, ~36 KB of it, above the message. A listener placed first in line reports the
-// error and exits before the Emscripten one runs.
+// the backend starts; its own clean-up of those listeners never removes them (initBackend in
+// src/backend now does, once the backend is up). While they are there, every uncaught error is
+// rethrown from inside the minified tfjs-backend-wasm.js, and Node prints the source line of that
+// throw site, ~36 KB of it, above the message. A listener placed first in line reports the error and
+// exits before any other runs, and in any case prints a short message instead of a stack.
 import * as path from 'node:path';
 import { projectRoot } from './project-root';
 

@@ -52,3 +52,18 @@ test('an unknown backend name is an error naming the valid choices', () => {
   assert.equal(parseBackendName(' WASM '), 'wasm');
   assert.equal(parseBackendName('tfjs-node'), 'tensorflow');
 });
+
+test('starting the wasm backend leaves no process listener that rethrows (tfjs-backend-wasm adds two and cannot remove them)', async () => {
+  const mine = () => undefined;
+  process.on('uncaughtException', mine);
+  try {
+    await withAtlasBackend('wasm', () => initBackend());
+    for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+      const rethrowers = process.listeners(event as 'uncaughtException').filter((l) => /\bthrow\s+(ex|reason)\b/.test(String(l)));
+      assert.deepEqual(rethrowers.map(String), [], `${event}: Emscripten's rethrowing listener is removed`);
+    }
+    assert.ok(process.listeners('uncaughtException').includes(mine), 'listeners that were there before are kept');
+  } finally {
+    process.removeListener('uncaughtException', mine);
+  }
+});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
-  PLOTLY_MIME, compactNumbers, decodePng, md, encodePng, inKernel, lineChart, optimizePng, plotlyScriptPath, show, table, tableToText, toDisplayBundle, type PlotlyFigure,
+  PLOTLY_MIME, PACK_MIN_LENGTH, compactNumbers, decodePng, encodePalettePng, md, encodePng, packFigureArrays, paletteOptimizePng, inKernel, lineChart, optimizePng, plotlyScriptPath, show, table, tableToText, toDisplayBundle, type PlotlyFigure,
 } from '../src/display';
 import { plotlySource } from '../src/report/assets';
 
@@ -141,6 +141,68 @@ test('PNG codec: encode → decode round-trips; optimizePng keeps every pixel an
   assert.ok(small && small.channels === 3);
   for (let i = 0; i < w * h; i++) assert.deepEqual([...small.pixels.subarray(i * 3, i * 3 + 3)], [...rgba.subarray(i * 4, i * 4 + 3)]);
   assert.throws(() => decodePng(Buffer.from('not a png')), /Not a PNG/);
+});
+
+test('long coordinate arrays and grids are stored once each as base64 typed arrays (plotly.js decodes them); short and mixed arrays stay lists', () => {
+  const n = PACK_MIN_LENGTH;
+  const xs = Array.from({ length: n }, (_, i) => i);
+  const ys = xs.map((i) => Math.sin(i) / 3);
+  const grid = [xs.map((i) => i / 7), xs.map((i) => -i / 7)];
+  const fig: PlotlyFigure = {
+    data: [
+      { type: 'contour', x: xs, y: [0, 1], z: grid },
+      { type: 'scatter', x: xs, y: ys, text: xs.map(String), customdata: ys },
+      { type: 'scatter', x: [1, 2], y: [0.5, null] },
+    ],
+    layout: { height: 300 },
+    frames: [{ name: 'a', data: [{ x: xs, y: ys }] }],
+  };
+  const packed = packFigureArrays(compactNumbers(fig)) as PlotlyFigure;
+  const [contour, line, short] = packed.data as Record<string, any>[];
+  assert.deepEqual(contour.x, { dtype: 'i4', bdata: Buffer.from(Int32Array.from(xs).buffer).toString('base64') });
+  assert.deepEqual(contour.y, [0, 1], 'short: a list');
+  assert.equal(contour.z.dtype, 'f4');
+  assert.equal(contour.z.shape, `2,${n}`);
+  const z = new Float32Array(new Uint8Array(Buffer.from(contour.z.bdata, 'base64')).buffer);
+  assert.equal(z.length, 2 * n);
+  z.forEach((v, i) => assert.ok(Math.abs(v - grid[Math.floor(i / n)][i % n]) < 1e-5));
+  assert.equal(line.y.dtype, 'f4');
+  assert.deepEqual(line.text, xs.map(String), 'strings stay');
+  assert.deepEqual(line.customdata, compactNumbers(ys), 'only coordinates and grids are packed');
+  assert.deepEqual(short, { type: 'scatter', x: [1, 2], y: [0.5, null] });
+  assert.equal((packed.frames![0].data[0] as Record<string, any>).y.dtype, 'f4', 'animation frames too');
+  assert.deepEqual(fig.data[0].x, xs, 'the input is not changed');
+  const bundle = toDisplayBundle(fig, { divId: 'c' });
+  assert.deepEqual(bundle.data[PLOTLY_MIME], JSON.parse(JSON.stringify(packed)), 'the Plotly JSON entry is packed');
+  assert.ok(String(bundle.data['text/html']).includes(contour.z.bdata), 'and so is the HTML copy');
+});
+
+test('palette PNG: lossless up to 256 colours; beyond, every colour that covers area is kept and shades snap to a near one', () => {
+  const w = 40;
+  const h = 30;
+  const few = new Uint8Array(w * h * 3);
+  for (let i = 0; i < w * h; i++) few.set([(i % 5) * 50, (i % 7) * 30, 200], i * 3);
+  const png = encodePalettePng({ width: w, height: h, channels: 3, pixels: few });
+  assert.equal(png[25], 3, 'colour type 3 (palette)');
+  assert.deepEqual(decodePng(png)!.pixels, few, 'lossless with 35 colours');
+  // A "chart": a white background, three flat colours, and 1000 distinct anti-aliasing shades.
+  const many = new Uint8Array(w * h * 3).fill(255);
+  for (let i = 0; i < 300; i++) many.set([214, 39, 40], i * 3);
+  for (let i = 300; i < 400; i++) many.set([31, 119, 180], i * 3);
+  for (let i = 400; i < 410; i++) many.set([0, 0, 0], i * 3);
+  for (let i = 0; i < 250; i++) many.set([100 + (i % 100), 100 + Math.floor(i / 10), 60 + (i % 13)], (500 + i) * 3);
+  const lossy = decodePng(encodePalettePng({ width: w, height: h, channels: 3, pixels: many }, 16))!;
+  for (const i of [0, 350, 405, 1000]) assert.deepEqual([...lossy.pixels.subarray(i * 3, i * 3 + 3)], [...many.subarray(i * 3, i * 3 + 3)], `pixel ${i} keeps its exact colour`);
+  let worst = 0;
+  for (let i = 0; i < w * h * 3; i++) worst = Math.max(worst, Math.abs(lossy.pixels[i] - many[i]));
+  assert.ok(worst < 60, `shades snap to a near colour (worst channel error ${worst})`);
+  // paletteOptimizePng picks the smallest of the lossless RGB and the palette encodings.
+  const rgba = new Uint8Array(w * h * 4);
+  for (let i = 0; i < w * h; i++) rgba.set([...few.subarray(i * 3, i * 3 + 3), 255], i * 4);
+  const input = encodePng({ width: w, height: h, channels: 4, pixels: rgba });
+  const best = paletteOptimizePng(input);
+  assert.ok(best.length <= optimizePng(input).length && best.length <= encodePalettePng({ width: w, height: h, channels: 3, pixels: few }).length);
+  assert.deepEqual(decodePng(best)!.pixels, few);
 });
 
 test('one plotly.js for notebooks and the report: plotly.js-dist-min, resolved in one place', () => {

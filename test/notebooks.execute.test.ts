@@ -2,6 +2,7 @@
 // (nbclient driving this project's tslab kernel, via src/report's harness) at the smoke profile,
 // with an empty result cache (so the experiments really run), and displays exactly its expected
 // number of Plotly chart bundles: a loop that silently shows nothing, or shows a chart twice, fails.
+// Each executed notebook, as Jupyter writes it, stays within MAX_NOTEBOOK_BYTES (issue 10: light files).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,6 +14,8 @@ import { executeNotebook, listNotebooks } from '../src/report/execute-notebooks'
 import { countChartBundles, readNotebook } from '../src/report/notebook-format';
 
 const NOTEBOOKS = path.join(__dirname, '..', 'notebooks');
+/** A notebook after Run All and save weighs at most this (charts included; plotly.js is not in it). */
+const MAX_NOTEBOOK_BYTES = 2_000_000;
 
 /** Charts each notebook displays at the smoke profile (the cells' own counts: 4 landscapes + 1 slider in 02–05, …). */
 const CHARTS: Record<string, number> = {
@@ -55,7 +58,9 @@ describe('notebooks execute with the tslab kernel (smoke profile, empty cache)',
       });
       const executed = readNotebook(r.output);
       const charts = countChartBundles(executed);
-      t.diagnostic(`${charts} chart bundles, ${r.seconds.toFixed(1)} s`);
+      const bytes = fs.statSync(r.output).size;
+      t.diagnostic(`${charts} chart bundles, ${r.seconds.toFixed(1)} s, ${(bytes / 1e6).toFixed(2)} MB`);
+      assert.ok(bytes <= MAX_NOTEBOOK_BYTES, `${name} weighs ${(bytes / 1e6).toFixed(2)} MB executed (limit ${MAX_NOTEBOOK_BYTES / 1e6} MB)`);
       assert.equal(charts, CHARTS[name], `${name} displayed ${charts} charts, expected ${CHARTS[name]}`);
       const code = executed.cells.filter((c) => c.cell_type === 'code');
       assert.ok(code.every((c) => typeof c.execution_count === 'number'), 'every code cell ran');

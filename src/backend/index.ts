@@ -41,16 +41,54 @@ async function tryTensorflow(): Promise<boolean> {
   return tf.setBackend('tensorflow');
 }
 
+type ProcessListener = (...args: unknown[]) => void;
+const RETHROWN_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+function processListeners(): Record<(typeof RETHROWN_EVENTS)[number], ProcessListener[]> {
+  return { uncaughtException: process.listeners('uncaughtException') as ProcessListener[], unhandledRejection: process.listeners('unhandledRejection') as ProcessListener[] };
+}
+
+/**
+ * tfjs-backend-wasm's Emscripten glue, when the backend starts, adds
+ * `process.on('uncaughtException', (ex) => { throw ex })` and `process.on('unhandledRejection',
+ * (reason) => { throw reason })`. Its own clean-up means to remove what it added but cannot: the
+ * filter `!before.indexOf(listener) > -1` is always true (and it only runs on dispose). So any error
+ * that another listener was handling becomes fatal, printed with the minified throw site. In the tslab
+ * kernel that is every stray error: tslab's own listeners log them to the cell, then this one kills
+ * the kernel — e.g. a write to stdout/stderr after the kernel closed its sockets at shutdown ("Error:
+ * Socket is closed", EBADF, tfjs-backend-wasm.node.js `throw ex`, exit code 7 at the end of
+ * `jupyter nbconvert --execute`). This removes exactly the listeners the backend added, as it meant
+ * to. Nothing else changes: with no other listener Node reports an uncaught error and exits as usual
+ * (the CLIs' handler in src/cli-errors.ts still goes first).
+ */
+function removeWasmRethrowListeners(before: ReturnType<typeof processListeners>): number {
+  let removed = 0;
+  for (const event of RETHROWN_EVENTS) {
+    for (const listener of process.listeners(event as 'uncaughtException') as ProcessListener[]) {
+      if (before[event].includes(listener)) continue;
+      if (!/\bthrow\s+(ex|reason)\b/.test(String(listener))) continue; // only Emscripten's rethrowers
+      process.removeListener(event as 'uncaughtException', listener);
+      removed++;
+    }
+  }
+  return removed;
+}
+
 async function tryWasm(): Promise<boolean> {
+  const before = processListeners();
   try {
     require('@tensorflow/tfjs-backend-wasm');
   } catch {
     return false;
   }
   try {
-    return await tf.setBackend('wasm');
+    const ok = await tf.setBackend('wasm');
+    if (ok) await tf.ready();
+    return ok;
   } catch {
     return false;
+  } finally {
+    removeWasmRethrowListeners(before);
   }
 }
 

@@ -63,6 +63,57 @@ export function compactNumbers<T>(value: T): T {
   return value;
 }
 
+/** Numeric arrays shorter than this stay plain JSON lists (readable; packing saves nothing worth it). */
+export const PACK_MIN_LENGTH = 32;
+/** The trace attributes packed as typed arrays: plotly.js data arrays (coordinates, contour grids). */
+const PACKED_KEYS = ['x', 'y', 'z'];
+
+type TypedArraySpec = { dtype: 'i4' | 'f4'; bdata: string; shape?: string };
+
+/** A list of finite numbers, or a rectangular list of such lists (a grid); else undefined. */
+function numericShape(v: unknown): { values: number[]; shape?: string } | undefined {
+  if (!Array.isArray(v) || v.length < 1) return undefined;
+  if (v.every((x) => typeof x === 'number' && Number.isFinite(x))) return { values: v as number[] };
+  if (!v.every((row) => Array.isArray(row) && row.length === (v[0] as unknown[]).length && row.length > 0)) return undefined;
+  const values = (v as unknown[][]).flat();
+  return values.every((x) => typeof x === 'number' && Number.isFinite(x)) ? { values: values as number[], shape: `${v.length},${(v[0] as unknown[]).length}` } : undefined;
+}
+
+/**
+ * A long numeric array as plotly.js's typed-array form, `{dtype, bdata: base64, shape}` (plotly.js
+ * ≥ 2.28, plotly.py ≥ 6 writes the same; VS Code's renderer has understood it since late 2024):
+ * integers as int32, the rest as float32 (7 significant digits, more than the 6 the figure keeps).
+ * A notebook file is written with one array element per indented line, so a plain 81×81 contour grid
+ * costs ~120 KB there; packed it is one 35 KB string.
+ */
+function packArray(v: unknown): TypedArraySpec | undefined {
+  const s = numericShape(v);
+  if (!s || s.values.length < PACK_MIN_LENGTH) return undefined;
+  const ints = s.values.every((x) => Number.isInteger(x) && Math.abs(x) < 2 ** 31);
+  const typed = ints ? Int32Array.from(s.values) : Float32Array.from(s.values);
+  const bdata = Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength).toString('base64');
+  return { dtype: ints ? 'i4' : 'f4', bdata, ...(s.shape ? { shape: s.shape } : {}) };
+}
+
+function packTrace(trace: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...trace };
+  for (const key of PACKED_KEYS) {
+    const packed = packArray(trace[key]);
+    if (packed) out[key] = packed;
+  }
+  return out;
+}
+
+/** The figure with its traces' long coordinate arrays and grids packed (see packArray), in data and in animation frames. */
+export function packFigureArrays<T extends { data: unknown[]; frames?: { data?: unknown[] }[] }>(fig: T): T {
+  const traces = (list: unknown[]) => list.map((t) => (t && typeof t === 'object' && !Array.isArray(t) ? packTrace(t as Record<string, unknown>) : t));
+  return {
+    ...fig,
+    data: traces(fig.data),
+    ...(fig.frames ? { frames: fig.frames.map((f) => (Array.isArray(f.data) ? { ...f, data: traces(f.data) } : f)) } : {}),
+  };
+}
+
 /**
  * The script that draws one chart. It does not depend on any other output: plotly.js is taken from
  * the page if some chart already loaded it, else fetched once per page from the Jupyter server, which
@@ -71,6 +122,8 @@ export function compactNumbers<T>(value: T): T {
  * define/module/exports shadowed, so it sets window.Plotly even where require.js is loaded (classic
  * Notebook). Where it cannot be had (no server, kernel not installed), the static image stays with a
  * one-line note. Where scripts do not run at all (untrusted notebooks), the image is all there is.
+ * A plotly.js older than 2.28 already on the page (another library's) cannot read the packed arrays,
+ * so it is not used: this project's is loaded instead.
  */
 function chartScript(divId: string, figureJson: string): string {
   const url = `kernelspecs/${KERNEL_NAME}/${KERNELSPEC_PLOTLY_FILE}`;
@@ -86,8 +139,12 @@ function chartScript(divId: string, figureJson: string): string {
     if (c) { try { return JSON.parse(c.textContent).baseUrl || '/'; } catch (e) {} }
     return null;
   }
+  function recent(P) {
+    var v = String((P && P.version) || '0').split('.');
+    return +v[0] > 2 || (+v[0] === 2 && +v[1] >= 28); // reads the packed (typed) arrays
+  }
   function plotly() {
-    if (window.Plotly) return Promise.resolve(window.Plotly);
+    if (recent(window.Plotly)) return Promise.resolve(window.Plotly);
     if (!window.atlasPlotlyLoading) {
       var base = baseUrl();
       window.atlasPlotlyLoading = base === null ? Promise.reject(new Error('this page is not served by Jupyter'))
@@ -133,6 +190,8 @@ function escapeAttr(s: string): string {
  *   JupyterLab read only this: the script cannot reach the sibling JSON entry, hence the second copy);
  * - `text/plain`: a one-line summary. The PNG is stored once, inside the HTML (no `image/png` entry:
  *   no front end we support would pick it over the HTML).
+ * Both figure copies carry long coordinate arrays and contour grids as base64 typed arrays
+ * (packFigureArrays), so the second copy costs a fraction of what the first used to.
  */
 export function toDisplayBundle(item: PlotlyFigure | Table, opts: FigureBundleOptions = {}): DisplayBundle {
   if (isTable(item)) {
@@ -140,7 +199,7 @@ export function toDisplayBundle(item: PlotlyFigure | Table, opts: FigureBundleOp
   }
   validateFigure(item);
   const title = figureTitle(item);
-  const figure = compactNumbers({ data: item.data, layout: item.layout, frames: item.frames, config: item.config });
+  const figure = packFigureArrays(compactNumbers({ data: item.data, layout: item.layout, frames: item.frames, config: item.config }));
   const json = JSON.stringify(figure);
   const divId = opts.divId ?? `atlas-chart-${crypto.createHash('sha1').update(json).digest('hex').slice(0, 12)}`;
   const names = item.data.map((t) => t.name).filter((n): n is string => typeof n === 'string' && !n.endsWith(' band'));

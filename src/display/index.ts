@@ -8,4 +8,4 @@ export * from './bundle';
 export * from './show';
 export { renderPngSync, closeStaticRenderer, staticImageStatus, staticImageBrowser } from './static-image';
 export { plotlyScriptPath } from '../browser/assets';
-export { decodePng, encodePng, optimizePng, type DecodedPng } from './png';
+export { decodePng, encodePalettePng, encodePng, optimizePng, paletteOptimizePng, type DecodedPng } from './png';

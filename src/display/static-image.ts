@@ -14,7 +14,7 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { plotlyScriptPath } from '../browser/assets';
 import { EMBEDDED_CHROMIUM_FLAGS, findBrowser } from '../browser/chromium';
-import { optimizePng } from './png';
+import { paletteOptimizePng } from './png';
 import type { PlotlyFigure } from './theme';
 import { STATIC_WIDTH } from './theme';
 
@@ -185,7 +185,7 @@ export function renderPngSync(figure: PlotlyFigure, opts: { width?: number; heig
     process.stderr.write(`[optimizer-atlas] static image failed for one chart: ${reply.error.split('\n')[0]}\n`);
     return null;
   }
-  return reply.png ? optimizePng(Buffer.from(reply.png, 'base64')).toString('base64') : null;
+  return reply.png ? paletteOptimizePng(Buffer.from(reply.png, 'base64')).toString('base64') : null;
 }
 
 /** Close the browser gracefully (waiting up to 5 s), else kill it; then stop the worker. */
