@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { applyWasmPatches, appliedWasmPatches, listWasmPatches, removeWasmPatches, wasmPatchesEnabled } from '../src/backend/wasm-patches';
 import { SMALL_M, planTransposedMatMul } from '../src/backend/patches/matmul';
+import { leadingAxesSplit } from '../src/backend/patches/column-sum';
+import { tilingWindows } from '../src/backend/patches/max-pool-grad';
 
 type Arrays = Float32Array[];
 
@@ -139,6 +141,41 @@ test('the tiled product keeps NaN through ReLU too, and is exact against XNNPACK
   // Same summation order as XNNPACK's kernel (bias, then k in order, separate multiply and add).
   const f = () => [tf.fused.matMul({ a: tf.tensor2d(data([64, 784], 10), [64, 784]), b: tf.tensor2d(data([784, 128], 11), [784, 128]), bias: tf.tensor1d(data([128], 12)) })];
   assertClose(run('patched', f), run('stock', f), 0, 'tiled vs XNNPACK');
+});
+
+test('empty tensors and a bias that is not one per column go to the stock kernels (no write past an output)', () => {
+  const f = () => {
+    const out: tf.Tensor[] = [];
+    for (let i = 0; i < 50; i++) {
+      out.push(tf.grad((v: tf.Tensor) => tf.sum(tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid')))(tf.ones([0, 4, 4, 4])));
+      out.push(tf.sum(tf.fill([3, 0], 1), 0));
+    }
+    out.push(tf.add(tf.ones([64, 64]), 1)); // allocations after: a corrupted heap fails here
+    return out;
+  };
+  const got = run('patched', f);
+  assert.equal(got.length, 101);
+  assert.ok(got[100].every((v) => v === 2));
+  // A bias [n, 1] broadcasts per row (cpu); our kernels add one bias per column, so they must not take it.
+  const g = () => [tf.fused.matMul({ a: tf.tensor2d(data([8, 8], 17), [8, 8]), b: tf.eye(8) as tf.Tensor2D, bias: tf.tensor2d([0, 100, 200, 300, 400, 500, 600, 700], [8, 1]) })];
+  assert.throws(() => run('stock', g)); // stock wasm refuses a rank-2 bias: the patched one must not give wrong numbers
+  assert.throws(() => run('patched', g));
+});
+
+test('the fast paths take exactly the shapes they claim (so the equality tests above exercise them)', () => {
+  assert.deepEqual(leadingAxesSplit([64, 26, 26, 32], [0, 1, 2]), { rows: 64 * 26 * 26, cols: 32, q: 3 });
+  assert.deepEqual(leadingAxesSplit([5, 3, 8], [1, 0]), { rows: 15, cols: 8, q: 2 });
+  assert.equal(leadingAxesSplit([6, 8], 1), undefined); // trailing axis
+  assert.equal(leadingAxesSplit([4, 8], [0, 1]), undefined); // every axis
+  const pool = (x: [number, number, number, number], k: number, s: number, pad: 'valid' | 'same') =>
+    tilingWindows(tf.backend_util.computePool2DInfo(x, k, s, 1, pad));
+  assert.equal(pool([64, 26, 26, 32], 2, 2, 'valid'), true); // the CNN's pool
+  assert.equal(pool([2, 6, 6, 32], 2, 2, 'valid'), true);
+  assert.equal(pool([1, 7, 9, 8], 2, 2, 'valid'), true); // uncovered last row/column, zeroed
+  assert.equal(pool([2, 7, 7, 3], 3, 1, 'same'), false); // overlapping windows
+  assert.equal(pool([1, 9, 8, 2], 3, 2, 'valid'), false);
+  assert.equal(pool([1, 6, 6, 6], 2, 2, 'valid'), false); // channels not a multiple of 4
+  assert.equal(pool([0, 4, 4, 4], 2, 2, 'valid'), false); // empty
 });
 
 test('the transposed-matmul planner swaps the product only when that moves less data', () => {

@@ -4,8 +4,9 @@
 // (at batch 1 on 784-500-10 that is a wasted 784×500 product per step).
 //
 // NaN: on wasm the patched kernels (gemm_small, the tiled gemm) keep NaN through the fused ReLU as
-// tf.relu does; where XNNPACK still runs it (fewer than 8 outputs) its clamp turns NaN into 0. The
-// training loop detects divergence from the parameters, not only the loss, so this is acceptable.
+// tf.relu does; where XNNPACK still runs it (more than 4 rows and fewer than 8 columns) its clamp
+// turns NaN into 0. The training loop detects divergence from the parameters, not only the loss,
+// so this is acceptable.
 import * as tf from '@tensorflow/tfjs';
 
 export type DenseActivation = 'relu' | 'linear';

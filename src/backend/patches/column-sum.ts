@@ -25,7 +25,7 @@ export const columnSum = (stock: WasmKernelFunc): WasmKernelFunc => (args) => {
   const x = args.inputs.x as tf.TensorInfo;
   const { axis, keepDims } = args.attrs as unknown as SumAttrs;
   const split = x.dtype === 'float32' ? leadingAxesSplit(x.shape, axis) : undefined;
-  if (!split || split.cols % 4 !== 0 || split.rows < 1) return stock(args);
+  if (!split || split.cols % 4 !== 0 || split.cols === 0 || split.rows < 1) return stock(args);
   const outShape = keepDims ? x.shape.map((d, i) => (i < split.q ? 1 : d)) : x.shape.slice(split.q);
   const out = asWasm(args.backend).makeOutput(outShape, 'float32');
   simdKernels(args.backend).col_sum(heapOffset(args.backend, x), heapOffset(args.backend, out), split.rows, split.cols);

@@ -1,16 +1,16 @@
-// Transposed matmuls on wasm. The stock BatchMatMul/_FusedMatMul kernels send every product with a
+// Matrix products on wasm. The stock BatchMatMul/_FusedMatMul kernels send every product with a
 // transposed operand (or a batch > 1) to a naive triple loop (~1-2 GFLOP/s), and only plain 2-D
-// products to XNNPACK (~10-20 GFLOP/s). A dense layer's backward pass is exactly dX = dY·Wᵀ and
-// dW = Xᵀ·dY, so this patch rewrites 2-D transposed products as plain ones on explicitly
-// transposed operands, choosing the cheaper of
-//   C = op(A)·op(B)                 (transpose the operands that are marked transposed), or
-//   C = (op(B)ᵀ·op(A)ᵀ)ᵀ            (a marked-transposed operand is then free; transpose the result).
-// XNNPACK re-packs its right operand ("weights") on each new tensor, so that cost counts too.
-//
-// Products of at least TILE_M rows and TILE_N columns (with A plain or transposed, B plain) skip
-// XNNPACK altogether: simd-kernels.wat `gemm` reads B's rows in place, as fast as XNNPACK's own
-// kernel on packed weights, and a weight matrix changes after every optimizer step, so XNNPACK
-// would pack it again on every call (as long as the product itself, measured on 64×784×128).
+// products to XNNPACK (~10-30 GFLOP/s), which first copies ("packs") its right operand once per new
+// tensor — and a weight matrix is a new tensor after every optimizer step, so packing cost as much as
+// the product (64×784×128: 0.98 ms on fresh weights against 0.49 ms on packed ones).
+// Routing of a 2-D product C[m,n] = op(A)·op(B) here:
+//  - m ≥ TILE_M and n ≥ TILE_N, B not transposed: simd-kernels.wat `gemm` (4×8 register tiles, B read
+//    in place, A plain or read transposed through strides: dW = Xᵀ·dY needs no transpose); as fast
+//    as XNNPACK's kernel on packed weights, with no packing;
+//  - m ≤ SMALL_M (batch 1), no transpose: `gemm_small` (one row at a time);
+//  - a transposed B: rewritten as a plain product on an explicit transpose, choosing the cheaper of
+//    C = op(A)·op(B) or C = (op(B)ᵀ·op(A)ᵀ)ᵀ (planTransposedMatMul), then routed as above;
+//  - anything else (batches, prelu, other activations): the stock kernel.
 import * as tf from '@tensorflow/tfjs';
 import { asWasm, overrideWasmKernel, stockKernel, view, type KernelArgs, type WasmKernelFunc } from './kernel-override';
 import { heapOffset, simdKernels } from './simd-kernels';
@@ -29,7 +29,8 @@ interface Plan {
 
 /**
  * Cost in element moves of each formulation for C[m,n] = op(A)[m,k]·op(B)[k,n]: explicit
- * transposes, plus XNNPACK's packing of the right operand, plus (swapped) the result transpose.
+ * transposes, plus a packing of the right operand (XNNPACK's, for the products that still go there),
+ * plus (swapped) the result transpose.
  */
 export function planTransposedMatMul(m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): Plan {
   const direct = (transposeA ? m * k : 0) + (transposeB ? k * n : 0) + k * n;
@@ -139,10 +140,12 @@ export function createTransposedMatMulKernels(): { batchMatMul: (stock: WasmKern
     if (!s) return stock(args);
     const { transposeA, transposeB } = attrs;
     const activation = attrs.activation ?? 'linear';
-    const smallOk = s.m <= SMALL_M && !preluActivationWeights && (activation === 'linear' || activation === 'relu')
-      && (!bias || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === s.n));
-    const tiledOk = tiled(s.m, s.n) && !preluActivationWeights && (activation === 'linear' || activation === 'relu')
-      && (!bias || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === s.n));
+    // Our kernels add a bias per column and fuse only ReLU; a bias of another shape (e.g. [n, 1],
+    // broadcast per row) or another activation goes to the stock kernel.
+    const fusable = !preluActivationWeights && (activation === 'linear' || activation === 'relu')
+      && (!bias || (bias.dtype === 'float32' && bias.shape.length === 1 && bias.shape[0] === s.n));
+    const smallOk = fusable && s.m <= SMALL_M;
+    const tiledOk = fusable && tiled(s.m, s.n);
     if (!transposeA && !transposeB && !smallOk && !tiledOk) return stock(args);
     const out = withTransposes(args.backend, (T) => {
       const w = transposeB ? T(s.b2) : s.b2;

@@ -16,6 +16,13 @@ interface MaxPoolGradAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
+/** True when the SIMD pass applies: windows that tile the input (stride = window, no padding), channels a multiple of 4, nothing empty. */
+export function tilingWindows(info: tf.backend_util.Conv2DInfo): boolean {
+  const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, strideHeight, strideWidth, filterHeight: KH, filterWidth: KW } = info;
+  return KH === strideHeight && KW === strideWidth && info.padInfo.top === 0 && info.padInfo.left === 0
+    && C % 4 === 0 && C > 0 && batchSize > 0 && OH > 0 && OW > 0 && OH * KH <= H && OW * KW <= W;
+}
+
 export const maxPoolGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const a = attrs as unknown as MaxPoolGradAttrs;
@@ -24,7 +31,7 @@ export const maxPoolGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   const { top, left } = info.padInfo;
   const wasm = asWasm(backend);
   const out = wasm.makeOutput(input.shape, 'float32');
-  if (KH === sh && KW === sw && top === 0 && left === 0 && C % 4 === 0 && OH * KH <= H && OW * KW <= W) {
+  if (tilingWindows(info)) {
     // Rows/columns outside every window get no gradient: zero them only when there are any.
     if (OH * KH < H || OW * KW < W) (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
     simdKernels(backend).max_pool_grad(heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, out), nb, H, W, C, OH, OW, KH, KW);

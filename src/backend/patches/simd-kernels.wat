@@ -323,7 +323,7 @@
   ;; from −∞, so a window of NaN passes no gradient), then every input position of the window is
   ;; written once: dy where it is the maximum, 0 elsewhere. Positions outside every window (when the
   ;; windows do not cover the input) are left to the caller.
-  (func (export "max_pool_grad") (param $x i32) (param $dy i32) (param $dx i32) (param $nb i32)
+  (func (export "max_pool_grad") (param $x i32) (param $dy i32) (param $dx i32) (param $batch i32)
         (param $h i32) (param $w i32) (param $c i32) (param $oh i32) (param $ow i32) (param $kh i32) (param $kw i32)
     (local $b i32) (local $oy i32) (local $ox i32) (local $cb i32) (local $ky i32) (local $kx i32)
     (local $p i32) (local $win i32) (local $off i32) (local $gptr i32) (local $rowb i32) (local $pixb i32)
@@ -384,6 +384,6 @@
         (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
         (br_if $orow (i32.lt_u (local.get $oy) (local.get $oh))))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
-      (br_if $batch (i32.lt_u (local.get $b) (local.get $nb))))
+      (br_if $batch (i32.lt_u (local.get $b) (local.get $batch))))
   )
 )
