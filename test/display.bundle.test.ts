@@ -1,5 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { decode as decodeRaw, encode as encodeRaw } from 'fast-png';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -127,7 +128,7 @@ test('in a tslab kernel: one display_data per show() with every MIME type; each 
   assert.deepEqual(Object.keys(tbl).sort(), ['text/html', 'text/plain']);
 });
 
-test('PNG codec: encode → decode round-trips; optimizePng keeps every pixel and drops an opaque alpha channel', () => {
+test('PNG round trip: encode → decode keeps every pixel; optimizePng drops an opaque alpha channel and keeps the picture', () => {
   const w = 37;
   const h = 23;
   const rgba = new Uint8Array(w * h * 4);
@@ -137,10 +138,17 @@ test('PNG codec: encode → decode round-trips; optimizePng keeps every pixel an
   assert.ok(back);
   assert.deepEqual([back.width, back.height, back.channels], [w, h, 4]);
   assert.deepEqual(back.pixels, rgba);
-  const small = decodePng(optimizePng(png));
-  assert.ok(small && small.channels === 3);
-  for (let i = 0; i < w * h; i++) assert.deepEqual([...small.pixels.subarray(i * 3, i * 3 + 3)], [...rgba.subarray(i * 4, i * 4 + 3)]);
-  assert.throws(() => decodePng(Buffer.from('not a png')), /Not a PNG/);
+  // An opaque picture of flat blocks as Chromium writes it (RGBA, light deflate): smaller as RGB, same pixels.
+  const smooth = new Uint8Array(w * h * 4);
+  for (let i = 0; i < w * h; i++) smooth.set([((i % w) >> 3) * 60, (Math.floor(i / w) >> 3) * 80, 200, 255], i * 4);
+  const chromium = Buffer.from(encodeRaw({ width: w, height: h, data: smooth, depth: 8, channels: 4 }, { zlib: { level: 1 } }));
+  const optimized = optimizePng(chromium);
+  assert.ok(optimized.length < chromium.length, `smaller: ${optimized.length} of ${chromium.length} bytes`);
+  const small = decodePng(optimized);
+  assert.ok(small && small.channels === 3, 'RGB: the all-opaque alpha channel is dropped');
+  for (let i = 0; i < w * h; i++) assert.deepEqual([...small.pixels.subarray(i * 3, i * 3 + 3)], [...smooth.subarray(i * 4, i * 4 + 3)]);
+  assert.equal(optimizePng(png), png, 'never bigger: an input that does not shrink comes back as it is');
+  assert.throws(() => decodePng(Buffer.from('not a png')), /signature/);
 });
 
 test('long coordinate arrays and grids are stored once each as base64 typed arrays (plotly.js decodes them); short and mixed arrays stay lists', () => {
@@ -183,15 +191,17 @@ test('palette PNG: lossless up to 256 colours; beyond, every colour that covers 
   const few = new Uint8Array(w * h * 3);
   for (let i = 0; i < w * h; i++) few.set([(i % 5) * 50, (i % 7) * 30, 200], i * 3);
   const png = encodePalettePng({ width: w, height: h, channels: 3, pixels: few });
-  assert.equal(png[25], 3, 'colour type 3 (palette)');
+  assert.equal(decodeRaw(png).palette?.length, 35, 'a palette PNG with one entry per colour');
   assert.deepEqual(decodePng(png)!.pixels, few, 'lossless with 35 colours');
-  // A "chart": a white background, three flat colours, and 1000 distinct anti-aliasing shades.
+  // A "chart": a white background, three flat colours, and 250 distinct anti-aliasing shades.
   const many = new Uint8Array(w * h * 3).fill(255);
   for (let i = 0; i < 300; i++) many.set([214, 39, 40], i * 3);
   for (let i = 300; i < 400; i++) many.set([31, 119, 180], i * 3);
   for (let i = 400; i < 410; i++) many.set([0, 0, 0], i * 3);
   for (let i = 0; i < 250; i++) many.set([100 + (i % 100), 100 + Math.floor(i / 10), 60 + (i % 13)], (500 + i) * 3);
-  const lossy = decodePng(encodePalettePng({ width: w, height: h, channels: 3, pixels: many }, 16))!;
+  const lossyPng = encodePalettePng({ width: w, height: h, channels: 3, pixels: many }, 16);
+  assert.equal(decodeRaw(lossyPng).palette?.length, 16, 'maxColors entries');
+  const lossy = decodePng(lossyPng)!;
   for (const i of [0, 350, 405, 1000]) assert.deepEqual([...lossy.pixels.subarray(i * 3, i * 3 + 3)], [...many.subarray(i * 3, i * 3 + 3)], `pixel ${i} keeps its exact colour`);
   let worst = 0;
   for (let i = 0; i < w * h * 3; i++) worst = Math.max(worst, Math.abs(lossy.pixels[i] - many[i]));
@@ -203,6 +213,53 @@ test('palette PNG: lossless up to 256 colours; beyond, every colour that covers 
   const best = paletteOptimizePng(input);
   assert.ok(best.length <= optimizePng(input).length && best.length <= encodePalettePng({ width: w, height: h, channels: 3, pixels: few }).length);
   assert.deepEqual(decodePng(best)!.pixels, few);
+});
+
+test('a chart image as Chromium writes it (RGBA, light deflate) shrinks by over 40% as a palette PNG: flat colours exact, shades near', () => {
+  // 300×200: white, a grey grid, two filled bands, two 2-pixel lines, black text-like specks, and
+  // 3 600 pixels of anti-aliasing shades (over 1 000 distinct colours) along the lines.
+  const w = 300;
+  const h = 200;
+  const rgba = new Uint8Array(w * h * 4).fill(255);
+  const flat = new Map<number, number[]>();
+  const put = (x: number, y: number, c: number[], isFlat = true) => {
+    rgba.set([...c, 255], 4 * (y * w + x));
+    if (isFlat) flat.set(y * w + x, c);
+    else flat.delete(y * w + x);
+  };
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) flat.set(y * w + x, [255, 255, 255]);
+  for (let y = 0; y < h; y += 25) for (let x = 0; x < w; x++) put(x, y, [235, 235, 235]);
+  for (let y = 120; y < 170; y++) for (let x = 20; x < 280; x++) put(x, y, [214, 216, 232]);
+  for (let y = 40; y < 80; y++) for (let x = 20; x < 280; x++) put(x, y, [246, 212, 212]);
+  for (let x = 0; x < w; x++) {
+    const y1 = Math.round(100 + 60 * Math.sin(x / 30));
+    const y2 = Math.round(60 + 40 * Math.cos(x / 23));
+    for (let d = -3; d <= 4; d++) {
+      const t = Math.abs(d - 0.5) / 4; // 0 at the line's centre, ~1 at its edge
+      const core = Math.abs(d - 0.5) < 1;
+      const jitter = [x % 8, (x >> 3) % 8, x >> 6]; // shades differ along the line: many distinct colours
+      const shade = (c: number[]) => c.map((v, k) => Math.min(255, Math.round(v + (255 - v) * t) + jitter[k]));
+      if (y1 + d >= 0 && y1 + d < h) put(x, y1 + d, core ? [214, 39, 40] : shade([214, 39, 40]), core);
+      if (y2 + d >= 0 && y2 + d < h) put(x, y2 + d, core ? [31, 119, 180] : shade([31, 119, 180]), core);
+    }
+  }
+  for (let k = 0; k < 400; k++) put(10 + (k * 37) % 280, 185 + (k % 10), [0, 0, 0]);
+  const distinct = new Set<number>();
+  for (let i = 0; i < w * h; i++) distinct.add((rgba[4 * i] << 16) | (rgba[4 * i + 1] << 8) | rgba[4 * i + 2]);
+  assert.ok(distinct.size > 1000, `the test image needs more than 256 colours (has ${distinct.size})`);
+  const chromium = Buffer.from(encodeRaw({ width: w, height: h, data: rgba, depth: 8, channels: 4 }, { zlib: { level: 1 } }));
+  const out = paletteOptimizePng(chromium);
+  const raw = decodeRaw(out);
+  assert.ok(raw.palette && raw.palette.length <= 256, `an 8-bit palette PNG with at most 256 colours (palette: ${raw.palette?.length})`);
+  assert.ok(out.length < 0.6 * chromium.length, `under 60% of the input: ${out.length} of ${chromium.length} bytes`);
+  const img = decodePng(out)!;
+  assert.deepEqual([img.width, img.height, img.channels], [w, h, 3]);
+  let wrongFlat = 0;
+  for (const [i, c] of flat) if (img.pixels[3 * i] !== c[0] || img.pixels[3 * i + 1] !== c[1] || img.pixels[3 * i + 2] !== c[2]) wrongFlat++;
+  assert.equal(wrongFlat, 0, 'every pixel of a flat colour (background, grid, bands, lines, text) keeps its exact colour');
+  let worst = 0;
+  for (let i = 0; i < w * h; i++) for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(img.pixels[3 * i + c] - rgba[4 * i + c]));
+  assert.ok(worst <= 40, `anti-aliasing shades snap to a near colour (worst channel error ${worst})`);
 });
 
 test('one plotly.js for notebooks and the report: plotly.js-dist-min, resolved in one place', () => {

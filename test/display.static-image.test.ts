@@ -1,5 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { decode as decodeRaw } from 'fast-png';
 import { LANDSCAPES } from '../src/landscapes';
 import { closeStaticRenderer, decodePng, staticImageBrowser, landscapeFigure, staticImageStatus, renderPngSync } from '../src/display';
 
@@ -14,8 +15,11 @@ test('a figure renders to a real PNG in headless Chromium: right size, not blank
   const fig = landscapeFigure(LANDSCAPES.rosenbrock, [{ optimizer: 'adam', x: [-1.2, -0.5, 0.3], y: [1, 0.4, 0.1] }], { resolution: 41, height: 400 });
   const png = renderPngSync(fig, { width: 600 });
   assert.ok(png, `no image: ${JSON.stringify(staticImageStatus())}`);
-  const img = decodePng(Buffer.from(png, 'base64'));
-  assert.ok(img, 'an 8-bit RGB(A) PNG');
+  const bytes = Buffer.from(png, 'base64');
+  const palette = decodeRaw(bytes).palette;
+  assert.ok(palette && palette.length <= 256, `stored as an 8-bit palette PNG, at most 256 colours (palette: ${palette?.length})`);
+  const img = decodePng(bytes);
+  assert.ok(img, 'decodes as 8-bit RGB(A)');
   assert.deepEqual([img.width, img.height], [600, 400]);
   const ch = img.channels;
   const colours = new Set<number>();
