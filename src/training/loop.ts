@@ -6,8 +6,9 @@
 // Hot path, per step: two tensor uploads from subarrays of the epoch's pre-shuffled buffers, one
 // `minimize`, one on-device add of [loss·b, correct] into an accumulator. The accumulator is read
 // back (one sync) every `lossReadEvery` steps, which is also when divergence is checked. The loss
-// alone is not enough: on wasm, fused matMul + ReLU clamps NaN to 0, so a model whose weights went
-// NaN can still show a finite loss at chance level. So the same read also carries one reduction
+// alone is not enough: a forward pass can hide NaN weights (XNNPACK's fused ReLU, which wasm still
+// runs for products of more than 4 rows and fewer than 8 columns, clamps NaN to 0), leaving a finite
+// loss at chance level. So the same read also carries one reduction
 // over every parameter (finite or not), at most every `parameterCheckEvery` steps and at each
 // epoch's end.
 import * as tf from '@tensorflow/tfjs';
