@@ -14,6 +14,7 @@ import * as lockfile from 'proper-lockfile';
 import { projectRoot, runHash } from './fingerprint';
 import { resolveUserPath } from '../project-root';
 import type { RunRecord } from './types';
+import { readTextIfPresent, writeFileAtomic } from '../files';
 
 /** Default: output/results under the project root; ATLAS_RESULTS_DIR overrides. */
 export function defaultResultsDir(): string {
@@ -38,12 +39,8 @@ export const parseRecord = (text: string): RunRecord => JSON.parse(text, decodeN
 
 /** The record in `file`, or undefined when absent or unreadable (a torn or hand-edited file is a miss). */
 export function readRecord(file: string): RunRecord | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = readTextIfPresent(file);
+  if (text === undefined) return undefined;
   try {
     const record = parseRecord(text);
     return record && record.schema === 1 && typeof record.hash === 'string' && Array.isArray(record.epochs)
@@ -53,18 +50,7 @@ export function readRecord(file: string): RunRecord | undefined {
   }
 }
 
-/** Write via a temp file in the same directory and rename over the target (atomic on POSIX and NTFS). */
-export function writeRecordAtomic(file: string, record: RunRecord): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
-    fs.writeFileSync(tmp, serializeRecord(record));
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-}
+export const writeRecordAtomic = (file: string, record: RunRecord): void => writeFileAtomic(file, serializeRecord(record));
 
 /** The hash a record's own content (config, backend, fingerprint) gives; undefined if it cannot be computed. */
 function contentHash(record: RunRecord): string | undefined {

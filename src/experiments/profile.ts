@@ -9,8 +9,8 @@
 //
 // The report records its profile beside the results it read (`<results>/last-report.json`): the
 // notebooks read the same results folder, so the record and the numbers travel together.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readTextIfPresent, writeFileAtomic } from '../files';
 import { defaultResultsDir } from './cache';
 import { parseProfile } from './plan';
 import { PROFILE_NAMES, type ProfileName } from './types';
@@ -51,23 +51,15 @@ export function lastReportPath(resultsDir: string = defaultResultsDir()): string
 
 /** Called by the report once its experiments are in the cache: notebooks opened later show the same profile. */
 export function recordReportProfile(profile: ProfileName, resultsDir: string = defaultResultsDir()): void {
-  fs.mkdirSync(resultsDir, { recursive: true });
-  const file = lastReportPath(resultsDir);
-  const tmp = `${file}.${process.pid}.tmp`;
   const record: LastReportRecord = { profile, builtAt: new Date().toISOString() };
-  fs.writeFileSync(tmp, JSON.stringify(record, null, 2) + '\n');
-  fs.renameSync(tmp, file); // atomic: a notebook never reads half a record
+  writeFileAtomic(lastReportPath(resultsDir), JSON.stringify(record, null, 2) + '\n'); // a notebook never reads half a record
 }
 
 /** The last report's profile, or undefined when there is none (a missing or unreadable record is simply ignored, with a note for a bad one). */
 export function lastReportProfile(resultsDir: string = defaultResultsDir()): LastReportRecord | undefined {
   const file = lastReportPath(resultsDir);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = readTextIfPresent(file);
+  if (text === undefined) return undefined;
   try {
     const rec = JSON.parse(text) as Partial<LastReportRecord>;
     return { profile: parseProfile(String(rec.profile)), builtAt: String(rec.builtAt ?? '') };

@@ -15,6 +15,7 @@ import { countChartBundles, joinText, readNotebook, type Notebook } from './note
 import { printPdf, type PrintResult } from './print-pdf';
 import { checkExecuted, codeFingerprint } from './provenance';
 import { renderReportHtml, type ReportMeta } from './render-html';
+import { writeFileAtomic } from '../files';
 
 export { PROFILE_NAMES as PROFILES } from '../experiments';
 export type Profile = ProfileName;
@@ -91,17 +92,6 @@ function previouslyExecuted(source: string, notebooksOut: string): ExecutedNoteb
   const nb = readNotebook(output);
   const errorCells = nb.cells.flatMap((c, i) => ((c.outputs ?? []).some((o) => o.output_type === 'error') ? [i] : []));
   return { name, source, output, seconds: 0, cellCount: nb.cells.length, errorCells };
-}
-
-/** Write via a temp file and rename: an interrupted build never leaves a half-written report. */
-function writeFileAtomic(file: string, data: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
 }
 
 /**
