@@ -76,6 +76,8 @@ const matmulCases: Array<[number[], number[], boolean, boolean]> = [
   [[9, 6], [9, 11], true, false], // tiled, A read transposed in place; overlapping tiles both ways
   [[4, 1], [1, 8], false, false], // tiled at its smallest: m = 4, n = 8, k = 1
   [[70, 3], [3, 20], false, false], // k < tile, several row tiles
+  [[600, 8], [600, 16], true, false], // whole tiles, k in blocks of 256 (256 + 256 + 88), A transposed
+  [[6, 300], [300, 10], false, false], // k > 256 with edge tiles: one block
 ];
 
 test('BatchMatMul: patched = stock wasm = cpu, values and gradients, for every transpose/batch case', () => {
