@@ -8,6 +8,9 @@ import { applyWasmPatches, appliedWasmPatches, listWasmPatches, removeWasmPatche
 import { SMALL_M, planTransposedMatMul } from '../src/backend/patches/matmul';
 import { leadingAxesSplit } from '../src/backend/patches/column-sum';
 import { tilingWindows } from '../src/backend/patches/max-pool-grad';
+import { correctCount, sparseSoftmaxCrossEntropy } from '../src/models/losses';
+import { RELU_GRAD_KERNEL, reluGradient } from '../src/backend/patches/relu-grad';
+import { COUNT_CORRECT_KERNEL, SOFTMAX_CE_GRAD_KERNEL, SOFTMAX_CE_KERNEL } from '../src/backend/patches/softmax-cross-entropy';
 
 type Arrays = Float32Array[];
 
@@ -143,6 +146,60 @@ test('the tiled product keeps NaN through ReLU too, and is exact against XNNPACK
   // Same summation order as XNNPACK's kernel (bias, then k in order, separate multiply and add).
   const f = () => [tf.fused.matMul({ a: tf.tensor2d(data([64, 784], 10), [64, 784]), b: tf.tensor2d(data([784, 128], 11), [784, 128]), bias: tf.tensor1d(data([128], 12)) })];
   assertClose(run('patched', f), run('stock', f), 0, 'tiled vs XNNPACK');
+});
+
+test('classification loss, its gradient and the hit count as one kernel each: = the ops (stock wasm, cpu)', async () => {
+  // [b, k, logit scale, labels]: a training batch; large logits; labels outside [0, k) (no term, zero gradient row)
+  const cases: Array<[number, number, number, number[] | undefined]> = [[64, 10, 3, undefined], [5, 3, 40, undefined], [4, 3, 2, [0, -1, 3, 2]]];
+  for (const [b, k, scale, given] of cases) {
+    const labels = given ?? Array.from({ length: b }, (_, i) => (i * 7) % k);
+    for (const dtype of ['int32', 'float32'] as const) {
+      const f = () => {
+        const x = tf.tensor2d(data([b, k], b + k, -scale, scale), [b, k]);
+        const y = tf.tensor1d(labels, dtype);
+        // dy = 3 reaches the gradient kernel as a scale
+        const g = tf.grad((z: tf.Tensor) => tf.mul(sparseSoftmaxCrossEntropy(y, z), 3))(x);
+        return [sparseSoftmaxCrossEntropy(y, x), g, correctCount(y, x)];
+      };
+      const label = `b=${b} k=${k} scale=${scale} labels ${dtype}${given ? ' ' + given : ''}`;
+      const patched = run('patched', f);
+      assertClose(patched, run('stock', f), 1e-6, `${label} vs stock`);
+      assertClose(patched, run('cpu', f), 1e-6, `${label} vs cpu`);
+    }
+  }
+  // Ties go to the first maximum (tf.argMax); NaN anywhere makes the loss NaN.
+  const tie = () => [correctCount(tf.tensor1d([1, 2], 'int32'), tf.tensor2d([[1, 3, 3], [1, 3, 3]]))];
+  assert.deepEqual([...run('patched', tie)[0]], [...run('stock', tie)[0]]);
+  assert.deepEqual([...run('patched', tie)[0]], [1]);
+  const [nanLoss] = run('patched', () => [sparseSoftmaxCrossEntropy(tf.tensor1d([0, 1], 'int32'), tf.tensor2d([[0, NaN], [1, 2]]))]);
+  assert.ok(Number.isNaN(nanLoss[0]));
+  // The kernels really ran (the equalities above would hold trivially on the ops).
+  const names = await (async () => {
+    tf.setBackend('wasm');
+    applyWasmPatches({ force: true });
+    const x = tf.tensor2d(data([4, 3], 1), [4, 3]);
+    const y = tf.tensor1d([0, 1, 2, 0], 'int32');
+    const info = await tf.profile(() => {
+      tf.grad((z: tf.Tensor) => sparseSoftmaxCrossEntropy(y, z))(x).dispose();
+      correctCount(y, x).dispose();
+    });
+    tf.dispose([x, y]);
+    return new Set(info.kernelNames);
+  })();
+  for (const k of [SOFTMAX_CE_KERNEL, SOFTMAX_CE_GRAD_KERNEL, COUNT_CORRECT_KERNEL]) assert.ok(names.has(k), `${k} ran`);
+});
+
+test('ReLU gradient in one kernel: = tf.mul(dy, tf.step(y)) value for value (signed zeros, ±∞, NaN in dy or y)', async () => {
+  const y = [1, 0, -0, -2, Infinity, -Infinity, NaN, 3, 0.5, -1e-30, 1e-30];
+  const dy = [2, 3, -4, 5, 6, NaN, 7, Infinity, -Infinity, -8, 9];
+  const f = () => [reluGradient(tf.tensor1d(dy), tf.tensor1d(y))];
+  const patched = run('patched', f)[0];
+  for (const where of ['stock', 'cpu'] as const) {
+    const ref = run(where, f)[0];
+    patched.forEach((v, i) => assert.ok(Object.is(v, ref[i]), `${where} [${i}]: y=${y[i]} dy=${dy[i]}: ${v} vs ${ref[i]}`));
+  }
+  const info = await tf.profile(() => tf.tidy(() => { reluGradient(tf.ones([8]), tf.ones([8])); }));
+  assert.ok(info.kernelNames.includes(RELU_GRAD_KERNEL), 'the kernel ran');
 });
 
 test('empty tensors and a bias that is not one per column go to the stock kernels (no write past an output)', () => {

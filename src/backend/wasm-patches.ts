@@ -10,6 +10,8 @@ import { installMaxPoolGrad } from './patches/max-pool-grad';
 import { installSharedCopies } from './patches/share-copies';
 import { installFusedUpdate } from './patches/fused-update';
 import { installColumnSum } from './patches/column-sum';
+import { installSoftmaxCrossEntropy } from './patches/softmax-cross-entropy';
+import { installReluGrad } from './patches/relu-grad';
 
 export interface WasmPatch {
   name: string;
@@ -57,6 +59,18 @@ const PATCHES: WasmPatch[] = [
     kind: 'speed',
     description: "One kernel per parameter tensor for an optimizer step (the rule's element-wise transcription) instead of 5–15 tfjs ops",
     install: installFusedUpdate,
+  },
+  {
+    name: 'one-kernel-classification-loss',
+    kind: 'speed',
+    description: 'Softmax cross-entropy, its gradient and the arg-max hit count as one kernel each (in float64) instead of ~40 tfjs ops per step',
+    install: installSoftmaxCrossEntropy,
+  },
+  {
+    name: 'relu-backward',
+    kind: 'speed',
+    description: "A ReLU's gradient dy · step(y) in one SIMD pass instead of Step and Multiply",
+    install: installReluGrad,
   },
 ];
 

@@ -4,6 +4,7 @@
 // Backward: ReLU' from the output, the bias gradient as a sum over the leading axes, the filter
 // gradient as the Conv2DBackpropFilter kernel, the input gradient only when asked for.
 import * as tf from '@tensorflow/tfjs';
+import { reluGradient } from '../backend/patches/relu-grad';
 import type { DenseActivation } from './dense';
 
 export interface Conv2dOptions {
@@ -25,7 +26,7 @@ export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, o
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws, ys] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
       // ReLU' from the output: y > 0 exactly where conv + b > 0.
-      const dz = (activation === 'relu' ? tf.mul(dy, tf.step(ys)) : dy) as tf.Tensor4D;
+      const dz = (activation === 'relu' ? reluGradient(dy, ys) : dy) as tf.Tensor4D;
       const dx = inputGradient
         ? tf.engine().runKernel('Conv2DBackpropInput', { dy: dz, filter: ws } as unknown as tf.NamedTensorMap, { ...convAttrs, inputShape: xs.shape } as unknown as tf.NamedAttrMap) as tf.Tensor
         : tf.fill(xs.shape, NaN);

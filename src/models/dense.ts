@@ -8,6 +8,7 @@
 // turns NaN into 0. The training loop detects divergence from the parameters, not only the loss,
 // so this is acceptable.
 import * as tf from '@tensorflow/tfjs';
+import { reluGradient } from '../backend/patches/relu-grad';
 
 export type DenseActivation = 'relu' | 'linear';
 
@@ -29,7 +30,7 @@ export function dense(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, ac
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
       // ReLU' from the output: y > 0 exactly where x·W + b > 0.
-      const dz = (activation === 'relu' ? tf.mul(dy, tf.step(ys)) : dy) as tf.Tensor2D;
+      const dz = (activation === 'relu' ? reluGradient(dy, ys) : dy) as tf.Tensor2D;
       const dx = inputGradient ? tf.matMul(dz, ws, false, true) : tf.fill(xs.shape, NaN);
       return [dx, tf.matMul(xs, dz, true, false), tf.sum(dz, 0)];
     };

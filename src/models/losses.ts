@@ -1,18 +1,34 @@
 // Losses and metrics on logits, in one place for the training loop, the benchmark and notebooks.
 import * as tf from '@tensorflow/tfjs';
+import { COUNT_CORRECT_KERNEL, SOFTMAX_CE_KERNEL, hasFusedClassificationKernels } from '../backend/patches/softmax-cross-entropy';
+
+/** Run a one-kernel form (wasm speed patch) when the backend has it; `composed` is the definition. */
+function viaKernel(kernel: string, labels: tf.Tensor, logits: tf.Tensor, composed: () => tf.Scalar): tf.Scalar {
+  if (logits.dtype !== 'float32' || !hasFusedClassificationKernels()) return composed();
+  return tf.tidy(() => tf.engine().runKernel(kernel, { logits, labels: labels.dtype === 'int32' ? labels : tf.cast(labels, 'int32') }) as tf.Scalar);
+}
 
 /**
  * Mean sparse softmax cross-entropy: labels int32 [b] (class indices), logits [b, k].
  * Uses logSoftmax (stable for large logits; its gradient is softmax − one-hot exactly).
+ * On wasm the same loss and gradient run as one kernel each (softmax-cross-entropy patch).
  */
 export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor): tf.Scalar {
   if (logits.rank !== 2 || labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
     throw new Error(`sparseSoftmaxCrossEntropy: expected labels [b] and logits [b, k], got [${labels.shape}] and [${logits.shape}].`);
   }
-  return tf.tidy(() => {
+  return viaKernel(SOFTMAX_CE_KERNEL, labels, logits, () => tf.tidy(() => {
     const oneHot = tf.oneHot(labels.dtype === 'int32' ? labels : tf.cast(labels, 'int32'), logits.shape[1]!);
     return tf.mul(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits))), -1 / logits.shape[0]!) as tf.Scalar;
-  });
+  }));
+}
+
+/** Number of rows whose arg-max logit (the first maximum) equals the label, as a float32 scalar. */
+export function correctCount(labels: tf.Tensor, logits: tf.Tensor): tf.Scalar {
+  if (logits.rank !== 2 || labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
+    throw new Error(`correctCount: expected labels [b] and logits [b, k], got [${labels.shape}] and [${logits.shape}].`);
+  }
+  return viaKernel(COUNT_CORRECT_KERNEL, labels, logits, () => tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'float32')) as tf.Scalar));
 }
 
 /**

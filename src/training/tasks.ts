@@ -1,13 +1,13 @@
 // The loop's two tasks, assembled from the model area's losses and metrics (src/models/losses).
 import * as tf from '@tensorflow/tfjs';
-import { accuracy, binaryAccuracy, rocAuc, sigmoidCrossEntropy, sparseSoftmaxCrossEntropy } from '../models/losses';
+import { binaryAccuracy, correctCount, rocAuc, sigmoidCrossEntropy, sparseSoftmaxCrossEntropy } from '../models/losses';
 import type { Task, TaskKind } from './types';
 
 /** Class logits [b, C], int32 class targets: softmax cross-entropy and arg-max accuracy. */
 export const MULTICLASS_TASK: Task = {
   kind: 'multiclass',
   loss: (logits, targets) => sparseSoftmaxCrossEntropy(targets, logits),
-  correct: (logits, targets) => tf.tidy(() => tf.mul(accuracy(targets, logits), targets.shape[0]!) as tf.Scalar),
+  correct: (logits, targets) => correctCount(targets, logits),
 };
 
 /** One logit per pair [p], 0/1 targets: sigmoid cross-entropy, accuracy at σ = 0.5, ROC-AUC. */

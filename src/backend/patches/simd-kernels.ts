@@ -13,6 +13,7 @@ export interface SimdKernels {
   gemm: Fn;
   col_sum: Fn;
   max_pool_grad: Fn;
+  relu_grad: Fn;
 }
 
 /** The parts of tfjs-backend-wasm's backend these kernels need. */

@@ -321,7 +321,25 @@
     (br_if $kblocks (i32.lt_u (local.get $k0) (local.get $k))))
   )
 
-  ;; out[j] = Σᵢ x[i, j] for x [rows, cols] row-major, cols a multiple of 4, rows ≥ 1 summed in order
+  ;; dx = dy · step(y), value for value as tf.mul(dy, tf.step(y)): the gradient of a ReLU from its
+  ;; output y (y > 0 exactly where the input was > 0). step(y) is 1 where y > 0, NaN where y is NaN, else 0.
+  (func (export "relu_grad") (param $dy i32) (param $y i32) (param $out i32) (param $n i32)
+    (local $o i32) (local $last i32) (local $yv v128) (local $s v128)
+    (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+    (loop $next
+      (local.set $yv (v128.load (i32.add (local.get $y) (local.get $o))))
+      (local.set $s (v128.bitselect (v128.const f32x4 1 1 1 1) (v128.const f32x4 0 0 0 0)
+        (f32x4.gt (local.get $yv) (v128.const f32x4 0 0 0 0))))
+      (local.set $s (v128.bitselect (local.get $yv) (local.get $s) (f32x4.ne (local.get $yv) (local.get $yv))))
+      (v128.store (i32.add (local.get $out) (local.get $o))
+        (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $o))) (local.get $s)))
+      (if (i32.lt_u (local.get $o) (local.get $last))
+        (then
+          (local.set $o (select (local.get $last) (i32.add (local.get $o) (i32.const 16))
+            (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $last))))
+          (br $next)))))
+
+    ;; out[j] = Σᵢ x[i, j] for x [rows, cols] row-major, cols a multiple of 4, rows ≥ 1 summed in order
   ;; (a sequential float32 sum): the gradient of a bias broadcast over the
   ;; leading axes. Stock Sum first transposes x to make those axes innermost (the CNN's conv bias:
   ;; 1.4 M elements per step).
