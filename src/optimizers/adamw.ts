@@ -4,22 +4,22 @@ import { ADAM_MOMENTS_LATEX, ADAM_SYMBOLS } from './adam';
 import type { OptimizerInfo, Rule } from './types';
 
 type State = { m: tf.Tensor; v: tf.Tensor };
-type Coefficient = 'lr' | 'decay' | 'beta1' | 'oneMinusBeta1' | 'beta2' | 'oneMinusBeta2' | 'bc1' | 'bc2' | 'eps';
+type Coefficient = 'lr' | 'decay' | 'beta1' | 'oneMinusBeta1' | 'beta2' | 'oneMinusBeta2' | 'invBc1' | 'invBc2' | 'eps';
 type Hp = 'learningRate' | 'beta1' | 'beta2' | 'epsilon' | 'weightDecay';
 
 export const adamwRule: Rule<State, Coefficient, Hp> = {
   init: (p) => ({ m: tf.zerosLike(p), v: tf.zerosLike(p) }),
   coefficients: (hp, t) => ({
     lr: hp.learningRate, eps: hp.epsilon, decay: 1 - hp.learningRate * hp.weightDecay,
-    beta1: hp.beta1, oneMinusBeta1: 1 - hp.beta1, bc1: 1 - hp.beta1 ** t,
-    beta2: hp.beta2, oneMinusBeta2: 1 - hp.beta2, bc2: 1 - hp.beta2 ** t,
+    beta1: hp.beta1, oneMinusBeta1: 1 - hp.beta1, invBc1: 1 / (1 - hp.beta1 ** t),
+    beta2: hp.beta2, oneMinusBeta2: 1 - hp.beta2, invBc2: 1 / (1 - hp.beta2 ** t),
   }),
   update({ m, v }, g, p, c) {
     p = tf.mul(c.decay, p);
     m = tf.add(tf.mul(c.beta1, m), tf.mul(c.oneMinusBeta1, g));
     v = tf.add(tf.mul(c.beta2, v), tf.mul(c.oneMinusBeta2, tf.square(g)));
-    const mHat = tf.div(m, c.bc1);
-    const vHat = tf.div(v, c.bc2);
+    const mHat = tf.mul(m, c.invBc1);
+    const vHat = tf.mul(v, c.invBc2);
     const param = tf.sub(p, tf.div(tf.mul(c.lr, mHat), tf.add(tf.sqrt(vHat), c.eps)));
     return { param, state: { m, v } };
   },

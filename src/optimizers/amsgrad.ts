@@ -6,7 +6,7 @@ import { L2_LATEX, withL2 } from './common';
 import type { OptimizerInfo, Rule } from './types';
 
 type State = { m: tf.Tensor; v: tf.Tensor; vMax: tf.Tensor };
-type Coefficient = 'lr' | 'beta1' | 'oneMinusBeta1' | 'beta2' | 'oneMinusBeta2' | 'bc1' | 'bc2' | 'eps' | 'wd';
+type Coefficient = 'lr' | 'beta1' | 'oneMinusBeta1' | 'beta2' | 'oneMinusBeta2' | 'invBc1' | 'invBc2' | 'eps' | 'wd';
 type Hp = 'learningRate' | 'beta1' | 'beta2' | 'epsilon' | 'weightDecay';
 
 export const amsgradRule: Rule<State, Coefficient, Hp> = {
@@ -17,8 +17,8 @@ export const amsgradRule: Rule<State, Coefficient, Hp> = {
     m = tf.add(tf.mul(c.beta1, m), tf.mul(c.oneMinusBeta1, g));
     v = tf.add(tf.mul(c.beta2, v), tf.mul(c.oneMinusBeta2, tf.square(g)));
     vMax = tf.maximum(vMax, v);
-    const mHat = tf.div(m, c.bc1);
-    const vHat = tf.div(vMax, c.bc2);
+    const mHat = tf.mul(m, c.invBc1);
+    const vHat = tf.mul(vMax, c.invBc2);
     const param = tf.sub(p, tf.div(tf.mul(c.lr, mHat), tf.add(tf.sqrt(vHat), c.eps)));
     return { param, state: { m, v, vMax } };
   },

@@ -32,7 +32,7 @@ interface FusedUpdate {
 
 const adamCall = (decoupled: 0 | 1, amsgrad: 0 | 1): Call => (k, ptr, n, c) =>
   k.adam(ptr('p'), ptr('g'), ptr('m'), ptr('v'), amsgrad ? ptr('vMax') : 0, ptr('p\''), ptr('m\''), ptr('v\''), amsgrad ? ptr('vMax\'') : 0, n,
-    c.lr, c.beta1, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.bc1, c.bc2, c.eps, decoupled ? c.decay : c.wd, decoupled, amsgrad);
+    c.lr, c.beta1, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.invBc1, c.invBc2, c.eps, decoupled ? c.decay : c.wd, decoupled, amsgrad);
 
 const momentumCall = (nesterov: 0 | 1): Call => (k, ptr, n, c) =>
   k.momentum(ptr('p'), ptr('g'), ptr('b'), ptr('p\''), ptr('b\''), n, c.lr, c.mu, c.wd, nesterov);

@@ -93,20 +93,20 @@
   ;; Adam family. decoupled = 0 (adam, amsgrad; L2 through wd):  g ← g + λθ
   ;;              decoupled = 1 (adamw; wd is then 1 − ηλ):        θ ← wd · θ, g untouched
   ;; m ← β₁ m + (1−β₁) g;  v ← β₂ v + (1−β₂) g²;  amsgrad = 1: vMax ← max(vMax, v), used for v below
-  ;; θ ← θ − η (m / bc₁) / (√(v / bc₂) + ε)
+  ;; θ ← θ − η (m · ibc₁) / (√(v · ibc₂) + ε), ibc = 1 / (1 − βᵗ) (the rule's reciprocal bias corrections)
   (func (export "adam") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vmax i32)
         (param $po i32) (param $mo i32) (param $vo i32) (param $vmaxo i32) (param $n i32)
         (param $lr f32) (param $b1 f32) (param $omb1 f32) (param $b2 f32) (param $omb2 f32)
-        (param $bc1 f32) (param $bc2 f32) (param $eps f32) (param $wd f32) (param $decoupled i32) (param $amsgrad i32)
-    (local $o i32) (local $last i32) (local $pv v128) (local $gv v128) (local $mv v128) (local $vv v128) (local $lrv v128) (local $b1v v128) (local $omb1v v128) (local $b2v v128) (local $omb2v v128) (local $bc1v v128) (local $bc2v v128) (local $epsv v128) (local $wdv v128)
+        (param $ibc1 f32) (param $ibc2 f32) (param $eps f32) (param $wd f32) (param $decoupled i32) (param $amsgrad i32)
+    (local $o i32) (local $last i32) (local $pv v128) (local $gv v128) (local $mv v128) (local $vv v128) (local $lrv v128) (local $b1v v128) (local $omb1v v128) (local $b2v v128) (local $omb2v v128) (local $ibc1v v128) (local $ibc2v v128) (local $epsv v128) (local $wdv v128)
     (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
     (local.set $lrv (f32x4.splat (local.get $lr)))
     (local.set $b1v (f32x4.splat (local.get $b1)))
     (local.set $omb1v (f32x4.splat (local.get $omb1)))
     (local.set $b2v (f32x4.splat (local.get $b2)))
     (local.set $omb2v (f32x4.splat (local.get $omb2)))
-    (local.set $bc1v (f32x4.splat (local.get $bc1)))
-    (local.set $bc2v (f32x4.splat (local.get $bc2)))
+    (local.set $ibc1v (f32x4.splat (local.get $ibc1)))
+    (local.set $ibc2v (f32x4.splat (local.get $ibc2)))
     (local.set $epsv (f32x4.splat (local.get $eps)))
     (local.set $wdv (f32x4.splat (local.get $wd)))
     (loop $next
@@ -131,8 +131,8 @@
       (v128.store (i32.add (local.get $po) (local.get $o))
         (f32x4.sub (local.get $pv)
           (f32x4.div
-            (f32x4.mul (local.get $lrv) (f32x4.div (local.get $mv) (local.get $bc1v)))
-            (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (local.get $bc2v))) (local.get $epsv)))))
+            (f32x4.mul (local.get $lrv) (f32x4.mul (local.get $mv) (local.get $ibc1v)))
+            (f32x4.add (f32x4.sqrt (f32x4.mul (local.get $vv) (local.get $ibc2v))) (local.get $epsv)))))
       (if (i32.lt_u (local.get $o) (local.get $last))
         (then
           (local.set $o (select (local.get $last) (i32.add (local.get $o) (i32.const 16))
