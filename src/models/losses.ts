@@ -2,6 +2,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { COUNT_CORRECT_KERNEL, SOFTMAX_CE_KERNEL, hasFusedClassificationKernels } from '../backend/patches/softmax-cross-entropy';
 
+function expectClassRows(fn: string, labels: tf.Tensor, logits: tf.Tensor): void {
+  if (logits.rank !== 2 || labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
+    throw new Error(`${fn}: expected labels [b] and logits [b, k], got [${labels.shape}] and [${logits.shape}].`);
+  }
+}
+
 /** Run a one-kernel form (wasm speed patch) when the backend has it; `composed` is the definition. */
 function viaKernel(kernel: string, labels: tf.Tensor, logits: tf.Tensor, composed: () => tf.Scalar): tf.Scalar {
   if (logits.dtype !== 'float32' || !hasFusedClassificationKernels()) return composed();
@@ -14,9 +20,7 @@ function viaKernel(kernel: string, labels: tf.Tensor, logits: tf.Tensor, compose
  * On wasm the same loss and gradient run as one kernel each (softmax-cross-entropy patch).
  */
 export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor): tf.Scalar {
-  if (logits.rank !== 2 || labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
-    throw new Error(`sparseSoftmaxCrossEntropy: expected labels [b] and logits [b, k], got [${labels.shape}] and [${logits.shape}].`);
-  }
+  expectClassRows('sparseSoftmaxCrossEntropy', labels, logits);
   return viaKernel(SOFTMAX_CE_KERNEL, labels, logits, () => tf.tidy(() => {
     const oneHot = tf.oneHot(labels.dtype === 'int32' ? labels : tf.cast(labels, 'int32'), logits.shape[1]!);
     return tf.mul(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits))), -1 / logits.shape[0]!) as tf.Scalar;
@@ -25,9 +29,7 @@ export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor):
 
 /** Number of rows whose arg-max logit (the first maximum) equals the label, as a float32 scalar. */
 export function correctCount(labels: tf.Tensor, logits: tf.Tensor): tf.Scalar {
-  if (logits.rank !== 2 || labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
-    throw new Error(`correctCount: expected labels [b] and logits [b, k], got [${labels.shape}] and [${logits.shape}].`);
-  }
+  expectClassRows('correctCount', labels, logits);
   return viaKernel(COUNT_CORRECT_KERNEL, labels, logits, () => tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'float32')) as tf.Scalar));
 }
 
@@ -58,7 +60,7 @@ export function sigmoidCrossEntropy(labels: tf.Tensor, logits: tf.Tensor): tf.Sc
 
 /** Fraction of rows whose arg-max logit equals the label (labels int32 [b], logits [b, k]). */
 export function accuracy(labels: tf.Tensor, logits: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'float32')) as tf.Scalar);
+  return tf.tidy(() => tf.div(correctCount(labels, logits), labels.shape[0]!) as tf.Scalar);
 }
 
 /** Fraction of pairs classified right at threshold σ(x) = 0.5, i.e. x = 0 (labels 0/1 [p], logits [p]). */
