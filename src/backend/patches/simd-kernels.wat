@@ -434,4 +434,50 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $batch (i32.lt_u (local.get $b) (local.get $batch))))
   )
+
+  ;; im2col, transposed, for the conv2d filter gradient (missing-kernels.ts): one patch row (ky, kx, c),
+  ;; i.e. for each image b and output row oy in [ylo, yhi), the inputs of output columns [xlo, xhi)
+  ;; gathered from x into the contiguous run dst[(b·oh + oy)·ow + ox]. Byte addresses and strides
+  ;; come from the caller: src is x at (b = 0, oy = ylo, ox = xlo), dst the patch row at the same
+  ;; place; srow, sbatch, scol are x's steps per oy, b, ox. Columns outside [xlo, xhi) and rows
+  ;; outside [ylo, yhi) are padding, zeroed by the caller. Contiguous runs (scol = 4: stride 1, one
+  ;; channel) of ≥ 4 are copied by vectors, the last one moved back to end at the run's end, so
+  ;; nothing outside the run is written.
+  (func (export "im2col_row") (param $src i32) (param $dst i32) (param $nb i32) (param $oh i32) (param $ow i32)
+        (param $ylo i32) (param $yhi i32) (param $xlo i32) (param $xhi i32) (param $srow i32) (param $sbatch i32) (param $scol i32)
+    (local $b i32) (local $oy i32) (local $s i32) (local $d i32) (local $i i32) (local $nbytes i32) (local $last i32) (local $drow i32)
+    (local.set $nbytes (i32.shl (i32.sub (local.get $xhi) (local.get $xlo)) (i32.const 2)))
+    (if (i32.or (i32.le_s (local.get $nbytes) (i32.const 0)) (i32.ge_s (local.get $ylo) (local.get $yhi))) (then (return)))
+    (local.set $last (i32.sub (local.get $nbytes) (i32.const 16)))
+    (local.set $drow (i32.shl (local.get $ow) (i32.const 2)))
+    (local.set $b (local.get $nb))
+    (loop $images
+      (local.set $s (local.get $src))
+      (local.set $d (local.get $dst))
+      (local.set $oy (local.get $ylo))
+      (loop $rows
+        (if (i32.and (i32.eq (local.get $scol) (i32.const 4)) (i32.ge_s (local.get $last) (i32.const 0)))
+          (then
+            (local.set $i (i32.const 0))
+            (loop $vec
+              (v128.store (i32.add (local.get $d) (local.get $i)) (v128.load (i32.add (local.get $s) (local.get $i))))
+              (local.set $i (i32.add (local.get $i) (i32.const 16)))
+              (br_if $vec (i32.lt_s (local.get $i) (local.get $last))))
+            (v128.store (i32.add (local.get $d) (local.get $last)) (v128.load (i32.add (local.get $s) (local.get $last)))))
+          (else
+            (local.set $i (i32.const 0))
+            (loop $scalar
+              (f32.store (i32.add (local.get $d) (local.get $i))
+                (f32.load (i32.add (local.get $s) (i32.mul (local.get $i) (i32.shr_u (local.get $scol) (i32.const 2))))))
+              (local.set $i (i32.add (local.get $i) (i32.const 4)))
+              (br_if $scalar (i32.lt_s (local.get $i) (local.get $nbytes))))))
+        (local.set $s (i32.add (local.get $s) (local.get $srow)))
+        (local.set $d (i32.add (local.get $d) (local.get $drow)))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br_if $rows (i32.lt_s (local.get $oy) (local.get $yhi))))
+      (local.set $src (i32.add (local.get $src) (local.get $sbatch)))
+      (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $oh) (local.get $drow))))
+      (local.set $b (i32.sub (local.get $b) (i32.const 1)))
+      (br_if $images (i32.gt_s (local.get $b) (i32.const 0))))
+  )
 )
