@@ -34,7 +34,10 @@ export const maxPoolGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   if (tilingWindows(info)) {
     // Rows/columns outside every window get no gradient: zero them only when there are any.
     if (OH * KH < H || OW * KW < W) (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
-    simdKernels(backend).max_pool_grad(heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, out), nb, H, W, C, OH, OW, KH, KW);
+    const k = simdKernels(backend);
+    const [xAt, dyAt, dxAt] = [heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, out)];
+    if (KH === 2 && KW === 2) k.max_pool_grad_2x2(xAt, dyAt, dxAt, nb, H, W, C, OH, OW);
+    else k.max_pool_grad(xAt, dyAt, dxAt, nb, H, W, C, OH, OW, KH, KW);
     return out;
   }
   const x = wasm.typedArrayFromHeap(input) as Float32Array;
