@@ -231,6 +231,10 @@ test('the fast paths take exactly the shapes they claim (so the equality tests a
   assert.equal(pool([64, 26, 26, 32], 2, 2, 'valid'), true); // the CNN's pool
   assert.equal(pool([2, 6, 6, 32], 2, 2, 'valid'), true);
   assert.equal(pool([1, 7, 9, 8], 2, 2, 'valid'), true); // uncovered last row/column, zeroed
+  assert.equal(pool([3, 10, 10, 4], 2, 2, 'valid'), true);
+  assert.equal(pool([2, 9, 11, 12], 2, 2, 'valid'), true);
+  assert.equal(pool([1, 7, 7, 4], 2, 2, 'same'), false); // padding
+  assert.equal(pool([1, 6, 6, 4], 2, 1, 'valid'), false);
   assert.equal(pool([2, 7, 7, 3], 3, 1, 'same'), false); // overlapping windows
   assert.equal(pool([1, 9, 8, 2], 3, 2, 'valid'), false);
   assert.equal(pool([1, 6, 6, 6], 2, 2, 'valid'), false); // channels not a multiple of 4
@@ -246,7 +250,14 @@ test('the transposed-matmul planner swaps the product only when that moves less 
 
 test('Conv2DBackpropFilter (missing in stock wasm): conv2d filter gradient equals cpu', () => {
   const cases: Array<{ x: [number, number, number, number]; f: [number, number, number, number]; s: number | [number, number]; pad: 'valid' | 'same' | number }> = [
-    { x: [4, 28, 28, 1], f: [3, 3, 1, 32], s: 1, pad: 'valid' }, // the CNN's layer
+    // im2col_row copies runs of OW inputs by vectors when C = 1 and the stride is 1 (last vector moved back):
+    { x: [4, 28, 28, 1], f: [3, 3, 1, 32], s: 1, pad: 'valid' }, // the CNN's layer (OW = 26)
+    { x: [2, 6, 6, 1], f: [3, 3, 1, 8], s: 1, pad: 'valid' }, // OW = 4: one vector per run
+    { x: [2, 9, 7, 1], f: [3, 3, 1, 4], s: 1, pad: 'same' }, // runs next to zeroed padding columns
+    { x: [1, 3, 5, 1], f: [5, 3, 1, 2], s: 1, pad: 'same' }, // whole patch rows in the padding
+    // scalar gathers: runs shorter than a vector, strides, C > 1
+    { x: [2, 5, 5, 1], f: [3, 3, 1, 4], s: 1, pad: 'valid' }, // OW = 3
+    { x: [2, 9, 9, 1], f: [3, 3, 1, 4], s: [1, 2], pad: 'same' },
     { x: [2, 9, 7, 3], f: [3, 2, 3, 5], s: 1, pad: 'same' },
     { x: [2, 11, 10, 2], f: [3, 3, 2, 4], s: [2, 3], pad: 'same' },
     { x: [3, 8, 8, 2], f: [2, 2, 2, 3], s: 2, pad: 1 },
@@ -278,23 +289,44 @@ test('UnsortedSegmentSum (missing in stock wasm): gather gradient and the op its
 });
 
 test('MaxPoolGrad: equals cpu, including ties and windows ≤ 0 (where stock wasm misroutes)', () => {
-  const cases: Array<{ x: [number, number, number, number]; k: number; s: number; pad: 'valid' | 'same'; relu: boolean }> = [
+  const cases: Array<{ x: [number, number, number, number]; k: number; s: number; pad: 'valid' | 'same'; relu: boolean; ties?: boolean }> = [
     { x: [2, 26, 26, 4], k: 2, s: 2, pad: 'valid', relu: true }, // the CNN's pool after a ReLU: many all-zero windows
     { x: [2, 7, 7, 3], k: 3, s: 1, pad: 'same', relu: false }, // overlapping windows, padding
     { x: [1, 9, 8, 2], k: 3, s: 2, pad: 'valid', relu: true },
     { x: [2, 6, 6, 32], k: 2, s: 2, pad: 'valid', relu: true }, // tiling windows: the SIMD pass
     { x: [1, 7, 9, 8], k: 2, s: 2, pad: 'valid', relu: false }, // SIMD pass; last row and column in no window
     { x: [1, 6, 6, 8], k: 3, s: 3, pad: 'valid', relu: true }, // SIMD pass, 3×3 windows
+    { x: [3, 10, 10, 4], k: 2, s: 2, pad: 'valid', relu: true, ties: true }, // 2×2 pass, many ties at nonzero values
+    { x: [2, 9, 11, 12], k: 2, s: 2, pad: 'valid', relu: false, ties: true }, // 2×2 pass; last row and column in no window
+    { x: [1, 7, 7, 4], k: 2, s: 2, pad: 'same', relu: true }, // padding: the JS loop
+    { x: [1, 6, 6, 4], k: 2, s: 1, pad: 'valid', relu: false, ties: true }, // overlapping 2×2 windows: the JS loop
   ];
   for (const c of cases) {
     const fn = () => {
-      const x0 = tf.tensor4d(data(c.x, 14), c.x);
+      // ties: integers in [−4, 4], so many windows hold equal maxima of which only the first may win
+      const x0: tf.Tensor4D = c.ties ? tf.round(tf.tensor4d(data(c.x, 14, -4, 4), c.x)) : tf.tensor4d(data(c.x, 14), c.x);
       const x = c.relu ? tf.relu(x0) : x0;
       const y = tf.maxPool(x, c.k, c.s, c.pad);
       const w = tf.tensor(data(y.shape, 15), y.shape);
       return [y, tf.grad((p: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(p as tf.Tensor4D, c.k, c.s, c.pad), w)))(x)];
     };
     assertClose(run('patched', fn), run('cpu', fn), 1e-6, `maxPool x=[${c.x}] k=${c.k} s=${c.s} ${c.pad}`);
+  }
+});
+
+test('MaxPoolGrad with NaN and −∞ inputs: NaN never wins, a window of NaN or −∞ passes no gradient (as cpu)', () => {
+  const specials = [NaN, -Infinity, NaN, NaN, -Infinity, -Infinity, NaN, 0.5];
+  for (const [shape, k, s] of [[[2, 6, 8, 8], 2, 2], [[1, 6, 6, 4], 3, 3], [[1, 5, 5, 3], 2, 2]] as Array<[[number, number, number, number], number, number]>) {
+    const xs = data(shape, 16);
+    // NaN and −∞ scattered over positions (and whole windows) with a stride prime to the layout
+    for (let i = 0; i < xs.length; i += 3) xs[i] = specials[(i / 3) % specials.length];
+    for (let i = 0; i < shape[3]; i++) xs[i] = xs[i + shape[3]] = xs[i + shape[2] * shape[3]] = xs[i + (shape[2] + 1) * shape[3]] = i % 2 ? NaN : -Infinity;
+    const fn = () => {
+      const x = tf.tensor4d(xs, shape);
+      const w = tf.tensor(data(tf.maxPool(x, k, s, 'valid').shape, 17), tf.maxPool(x, k, s, 'valid').shape);
+      return [tf.grad((p: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(p as tf.Tensor4D, k, s, 'valid'), w)))(x)];
+    };
+    assertClose(run('patched', fn), run('cpu', fn), 0, `maxPool grad with NaN x=[${shape}] k=${k}`);
   }
 });
 

@@ -2,9 +2,9 @@
 // or misroutes the gradient of a window whose values are all ≤ FLT_MIN, e.g. all zero after a ReLU
 // (its running max starts at numeric_limits<float>::min(), not −∞; ties go to the last maximum).
 // This one starts at −∞ and lets the first maximum in the window win, like the cpu backend and TF.
-// Windows that tile the input (stride = window, no padding, channels a multiple of 4: the CNN's 2×2
-// pool) run as one SIMD pass (simd-kernels.wat max_pool_grad) that writes each input once; other
-// pools run the JS loop below.
+// Windows that tile the input (stride = window, no padding, channels a multiple of 4) run as one SIMD
+// pass that writes each input once: max_pool_grad_2x2 (simd-kernels.wat), unrolled for the CNN's 2×2
+// pool, else the general max_pool_grad; other pools run the JS loop below.
 import * as tf from '@tensorflow/tfjs';
 import { asWasm, overrideWasmKernel, type WasmKernelFunc } from './kernel-override';
 import { heapOffset, simdKernels } from './simd-kernels';

@@ -1,9 +1,11 @@
 // Kernels the stock tfjs 4.22 wasm backend does not have, so that training works there at all:
 //  - UnsortedSegmentSum: the gradient of gather (GCN link decoder, embeddings);
 //  - Conv2DBackpropFilter: the gradient of conv2d with respect to its filter (the CNN).
-// Written in JS over the wasm heap; the filter gradient is im2col + one product through the patched
-// BatchMatMul of ./matmul (the tiled kernel, reading the patches transposed in place), which therefore
-// also runs with ATLAS_WASM_PATCHES=0 (this fix stays on).
+// UnsortedSegmentSum is JS over the wasm heap. The filter gradient is im2col, built transposed by the
+// wasm kernel im2col_row (simd-kernels.wat: for C = 1 and stride 1 each patch run is a contiguous run
+// of x, copied by vectors; a JS element loop cost ~2 ms of the CNN's step), then one plain product
+// through the patched BatchMatMul of ./matmul (the tiled kernel), which therefore also runs with
+// ATLAS_WASM_PATCHES=0 (this fix stays on).
 import * as tf from '@tensorflow/tfjs';
 import { addMissingWasmKernel, asWasm, stockKernel, type KernelArgs, type WasmKernelFunc } from './kernel-override';
 import { createTransposedMatMulKernels } from './matmul';
