@@ -7,7 +7,7 @@ import { initBackend } from '../src/backend';
 import { applyWasmPatches, appliedWasmPatches, listWasmPatches, removeWasmPatches, wasmPatchesEnabled } from '../src/backend/wasm-patches';
 import { SMALL_M, planTransposedMatMul } from '../src/backend/patches/matmul';
 import { leadingAxesSplit } from '../src/backend/patches/column-sum';
-import { tilingWindows } from '../src/backend/patches/max-pool-grad';
+import { tiling2x2, tilingWindows } from '../src/backend/patches/max-pool-grad';
 import { correctCount, sparseSoftmaxCrossEntropy } from '../src/models/losses';
 import { RELU_GRAD_KERNEL, reluGradient } from '../src/backend/patches/relu-grad';
 import { COUNT_CORRECT_KERNEL, SOFTMAX_CE_GRAD_KERNEL, SOFTMAX_CE_KERNEL } from '../src/backend/patches/softmax-cross-entropy';
@@ -235,6 +235,11 @@ test('the fast paths take exactly the shapes they claim (so the equality tests a
   assert.equal(pool([2, 9, 11, 12], 2, 2, 'valid'), true);
   assert.equal(pool([1, 7, 7, 4], 2, 2, 'same'), false); // padding
   assert.equal(pool([1, 6, 6, 4], 2, 1, 'valid'), false);
+  const pool2 = (x: [number, number, number, number], k: number, s: number) => tiling2x2(tf.backend_util.computePool2DInfo(x, k, s, 1, 'valid'));
+  assert.equal(pool2([2, 26, 26, 32], 2, 2), true); // the CNN's pool: max_pool_2x2 and max_pool_grad_2x2
+  assert.equal(pool2([1, 9, 11, 12], 2, 2), true);
+  assert.equal(pool2([1, 6, 6, 8], 3, 3), false); // tiling, not 2×2: the general max_pool_grad
+  assert.equal(pool2([1, 7, 7, 6], 2, 2), false);
   assert.equal(pool([2, 7, 7, 3], 3, 1, 'same'), false); // overlapping windows
   assert.equal(pool([1, 9, 8, 2], 3, 2, 'valid'), false);
   assert.equal(pool([1, 6, 6, 6], 2, 2, 'valid'), false); // channels not a multiple of 4
@@ -328,6 +333,25 @@ test('MaxPoolGrad with NaN and −∞ inputs: NaN never wins, a window of NaN or
     };
     assertClose(run('patched', fn), run('cpu', fn), 0, `maxPool grad with NaN x=[${shape}] k=${k}`);
   }
+});
+
+test('MaxPool over 2×2 tiling windows: patched = stock wasm = cpu; with NaN and −∞, patched = cpu', () => {
+  const shapes: Array<[number, number, number, number]> = [[2, 26, 26, 32], [1, 9, 11, 12], [3, 4, 4, 4], [1, 7, 7, 6]]; // the last: C % 4 ≠ 0, stock
+  for (const shape of shapes) {
+    const fn = () => [tf.maxPool(tf.tensor4d(data(shape, 18), shape), 2, 2, 'valid'), tf.maxPool(tf.round(tf.tensor4d(data(shape, 19, -3, 3), shape)), 2, 2, 'valid')];
+    const patched = run('patched', fn);
+    // exact; rounded data has ties of −0 and 0: the first wins here and on cpu (bit for bit), stock
+    // XNNPACK keeps the last (equal as numbers, so a model's values are the same)
+    assertClose(patched, run('stock', fn), 0, `maxPool x=[${shape}] vs stock`);
+    assert.deepEqual(patched, run('cpu', fn), `maxPool x=[${shape}] vs cpu`);
+  }
+  const shape: [number, number, number, number] = [2, 6, 8, 8];
+  const xs = data(shape, 20);
+  const specials = [NaN, -Infinity, NaN, NaN, -Infinity, 0.5];
+  for (let i = 0; i < xs.length; i += 3) xs[i] = specials[(i / 3) % specials.length];
+  for (let c = 0; c < 8; c++) xs[c] = xs[c + 8] = xs[c + 64] = xs[c + 72] = c % 2 ? NaN : -Infinity; // whole windows
+  const fn = () => [tf.maxPool(tf.tensor4d(xs, shape), 2, 2, 'valid')];
+  assert.deepEqual(run('patched', fn), run('cpu', fn), 'maxPool with NaN');
 });
 
 test('Sum over leading axes: patched = stock wasm = cpu; other axes go to stock', () => {

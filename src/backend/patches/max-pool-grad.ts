@@ -23,6 +23,11 @@ export function tilingWindows(info: tf.backend_util.Conv2DInfo): boolean {
     && C % 4 === 0 && C > 0 && batchSize > 0 && OH > 0 && OW > 0 && OH * KH <= H && OW * KW <= W;
 }
 
+/** True for 2×2 tiling windows (stride 2: the CNN's pool), which run the unrolled max_pool_grad_2x2 and max_pool_2x2 (./max-pool). */
+export function tiling2x2(info: tf.backend_util.Conv2DInfo): boolean {
+  return info.filterHeight === 2 && info.filterWidth === 2 && tilingWindows(info);
+}
+
 export const maxPoolGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const a = attrs as unknown as MaxPoolGradAttrs;
@@ -36,7 +41,7 @@ export const maxPoolGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
     if (OH * KH < H || OW * KW < W) (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
     const k = simdKernels(backend);
     const [xAt, dyAt, dxAt] = [heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, out)];
-    if (KH === 2 && KW === 2) k.max_pool_grad_2x2(xAt, dyAt, dxAt, nb, H, W, C, OH, OW);
+    if (tiling2x2(info)) k.max_pool_grad_2x2(xAt, dyAt, dxAt, nb, H, W, C, OH, OW);
     else k.max_pool_grad(xAt, dyAt, dxAt, nb, H, W, C, OH, OW, KH, KW);
     return out;
   }

@@ -492,6 +492,46 @@
       (br_if $images (i32.lt_u (local.get $b) (local.get $batch))))
   )
 
+  ;; Max pool forward over 2×2 windows with stride 2, NHWC, channels a multiple of 4 (loops as in
+  ;; max_pool_grad_2x2): the maximum by strict > from −∞ in the window's order, so NaN never wins and
+  ;; a window of NaN or −∞ gives −∞, as the cpu backend (stock XNNPACK gives −∞ for [NaN, 1, 2, 3]) and
+  ;; as the gradient routes it. y is written in order (one pointer).
+  (func (export "max_pool_2x2") (param $x i32) (param $y i32) (param $batch i32)
+        (param $h i32) (param $w i32) (param $c i32) (param $oh i32) (param $ow i32)
+    (local $rowb i32) (local $pixb i32) (local $diag i32) (local $b i32) (local $oy i32)
+    (local $q i32) (local $wend i32) (local $rend i32) (local $best v128) (local $v v128)
+    (local.set $pixb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowb (i32.mul (local.get $w) (local.get $pixb)))
+    (local.set $diag (i32.add (local.get $rowb) (local.get $pixb)))
+    (local.set $b (i32.const 0))
+    (loop $images
+      (local.set $oy (i32.const 0))
+      (loop $orows
+        (local.set $q (i32.add (local.get $x) (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.shl (local.get $oy) (i32.const 1))) (local.get $rowb))))
+        (local.set $rend (i32.add (local.get $q) (i32.shl (i32.mul (local.get $ow) (local.get $pixb)) (i32.const 1))))
+        (loop $windows
+          (local.set $wend (i32.add (local.get $q) (local.get $pixb)))
+          (loop $chans
+            (local.set $v (v128.load (local.get $q)))
+            (local.set $best (v128.bitselect (local.get $v) (v128.const f32x4 -inf -inf -inf -inf)
+              (f32x4.gt (local.get $v) (v128.const f32x4 -inf -inf -inf -inf))))
+            (local.set $v (v128.load (i32.add (local.get $q) (local.get $pixb))))
+            (local.set $best (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+            (local.set $v (v128.load (i32.add (local.get $q) (local.get $rowb))))
+            (local.set $best (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+            (local.set $v (v128.load (i32.add (local.get $q) (local.get $diag))))
+            (v128.store (local.get $y) (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+            (local.set $y (i32.add (local.get $y) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br_if $chans (i32.lt_u (local.get $q) (local.get $wend))))
+          (local.set $q (i32.add (local.get $q) (local.get $pixb)))
+          (br_if $windows (i32.lt_u (local.get $q) (local.get $rend))))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br_if $orows (i32.lt_u (local.get $oy) (local.get $oh))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $images (i32.lt_u (local.get $b) (local.get $batch))))
+  )
+
   ;; im2col, transposed, for the conv2d filter gradient (missing-kernels.ts): one patch row (ky, kx, c),
   ;; i.e. for each image b and output row oy in [ylo, yhi), the inputs of output columns [xlo, xhi)
   ;; gathered from x into the contiguous run dst[(b·oh + oy)·ow + ox]. Byte addresses and strides
