@@ -209,12 +209,15 @@ test('empty tensors and a bias that is not one per column go to the stock kernel
       out.push(tf.grad((v: tf.Tensor) => tf.sum(tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid')))(tf.ones([0, 4, 4, 4])));
       out.push(tf.sum(tf.fill([3, 0], 1), 0));
     }
+    // conv filter gradient of an empty batch: zeros, and im2col writes nothing
+    out.push(tf.grad((f: tf.Tensor) => tf.sum(tf.conv2d(tf.ones([0, 5, 5, 1]) as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid')))(tf.ones([3, 3, 1, 8])));
     out.push(tf.add(tf.ones([64, 64]), 1)); // allocations after: a corrupted heap fails here
     return out;
   };
   const got = run('patched', f);
-  assert.equal(got.length, 101);
-  assert.ok(got[100].every((v) => v === 2));
+  assert.equal(got.length, 102);
+  assert.deepEqual(got[100], new Float32Array(72));
+  assert.ok(got[101].every((v) => v === 2));
   // A bias [n, 1] broadcasts per row (cpu); our kernels add one bias per column, so they must not take it.
   const g = () => [tf.fused.matMul({ a: tf.tensor2d(data([8, 8], 17), [8, 8]), b: tf.eye(8) as tf.Tensor2D, bias: tf.tensor2d([0, 100, 200, 300, 400, 500, 600, 700], [8, 1]) })];
   assert.throws(() => run('stock', g)); // stock wasm refuses a rank-2 bias: the patched one must not give wrong numbers

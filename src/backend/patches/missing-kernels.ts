@@ -95,6 +95,12 @@ export function createConv2DBackpropFilter(): WasmKernelFunc {
     const rows = info.batchSize * info.outHeight * info.outWidth;
     const cols = info.filterHeight * info.filterWidth * info.inChannels;
     const wasm = asWasm(backend);
+    if (rows === 0) {
+      // An empty batch: a zero gradient (stock BatchMatMul leaves a k = 0 product uninitialised).
+      const zero = wasm.makeOutput([...a.filterShape], 'float32');
+      wasm.typedArrayFromHeap(zero).fill(0);
+      return zero;
+    }
     const patches = wasm.makeOutput([cols, rows], 'float32');
     try {
       im2colTransposed(backend, x, patches, info);
