@@ -47,8 +47,8 @@ interface ConvBackpropFilterAttrs {
   filterShape: [number, number, number, number];
 }
 
-/** Column range [lo, hi) of outputs whose input index o·s − pad + k lies in [0, n): the rest read padding. */
-export function validRange(out: number, n: number, s: number, pad: number, k: number): [number, number] {
+/** Outputs o in [lo, hi) (of `out`, along one axis) whose input o·s − pad + k lies in [0, n); the rest read padding. */
+function validRange(out: number, n: number, s: number, pad: number, k: number): [number, number] {
   const lo = Math.min(out, Math.max(0, Math.ceil((pad - k) / s)));
   const hi = Math.max(lo, Math.min(out, Math.floor((n - 1 + pad - k) / s) + 1));
   return [lo, hi];
