@@ -7,7 +7,7 @@ import { initBackend } from '../src/backend';
 import { applyWasmPatches, appliedWasmPatches, listWasmPatches, removeWasmPatches, wasmPatchesEnabled } from '../src/backend/wasm-patches';
 import { SMALL_M, planTransposedMatMul } from '../src/backend/patches/matmul';
 import { leadingAxesSplit } from '../src/backend/patches/column-sum';
-import { tilingWindows } from '../src/backend/patches/max-pool-grad';
+import { tiling2x2, tilingWindows } from '../src/backend/patches/max-pool-grad';
 import { correctCount, sparseSoftmaxCrossEntropy } from '../src/models/losses';
 import { RELU_GRAD_KERNEL, reluGradient } from '../src/backend/patches/relu-grad';
 import { COUNT_CORRECT_KERNEL, SOFTMAX_CE_GRAD_KERNEL, SOFTMAX_CE_KERNEL } from '../src/backend/patches/softmax-cross-entropy';
@@ -209,12 +209,15 @@ test('empty tensors and a bias that is not one per column go to the stock kernel
       out.push(tf.grad((v: tf.Tensor) => tf.sum(tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid')))(tf.ones([0, 4, 4, 4])));
       out.push(tf.sum(tf.fill([3, 0], 1), 0));
     }
+    // conv filter gradient of an empty batch: zeros, and im2col writes nothing
+    out.push(tf.grad((f: tf.Tensor) => tf.sum(tf.conv2d(tf.ones([0, 5, 5, 1]) as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid')))(tf.ones([3, 3, 1, 8])));
     out.push(tf.add(tf.ones([64, 64]), 1)); // allocations after: a corrupted heap fails here
     return out;
   };
   const got = run('patched', f);
-  assert.equal(got.length, 101);
-  assert.ok(got[100].every((v) => v === 2));
+  assert.equal(got.length, 102);
+  assert.deepEqual(got[100], new Float32Array(72));
+  assert.ok(got[101].every((v) => v === 2));
   // A bias [n, 1] broadcasts per row (cpu); our kernels add one bias per column, so they must not take it.
   const g = () => [tf.fused.matMul({ a: tf.tensor2d(data([8, 8], 17), [8, 8]), b: tf.eye(8) as tf.Tensor2D, bias: tf.tensor2d([0, 100, 200, 300, 400, 500, 600, 700], [8, 1]) })];
   assert.throws(() => run('stock', g)); // stock wasm refuses a rank-2 bias: the patched one must not give wrong numbers
@@ -231,6 +234,15 @@ test('the fast paths take exactly the shapes they claim (so the equality tests a
   assert.equal(pool([64, 26, 26, 32], 2, 2, 'valid'), true); // the CNN's pool
   assert.equal(pool([2, 6, 6, 32], 2, 2, 'valid'), true);
   assert.equal(pool([1, 7, 9, 8], 2, 2, 'valid'), true); // uncovered last row/column, zeroed
+  assert.equal(pool([3, 10, 10, 4], 2, 2, 'valid'), true);
+  assert.equal(pool([2, 9, 11, 12], 2, 2, 'valid'), true);
+  assert.equal(pool([1, 7, 7, 4], 2, 2, 'same'), false); // padding
+  assert.equal(pool([1, 6, 6, 4], 2, 1, 'valid'), false);
+  const pool2 = (x: [number, number, number, number], k: number, s: number) => tiling2x2(tf.backend_util.computePool2DInfo(x, k, s, 1, 'valid'));
+  assert.equal(pool2([2, 26, 26, 32], 2, 2), true); // the CNN's pool: max_pool_2x2 and max_pool_grad_2x2
+  assert.equal(pool2([1, 9, 11, 12], 2, 2), true);
+  assert.equal(pool2([1, 6, 6, 8], 3, 3), false); // tiling, not 2×2: the general max_pool_grad
+  assert.equal(pool2([1, 7, 7, 6], 2, 2), false);
   assert.equal(pool([2, 7, 7, 3], 3, 1, 'same'), false); // overlapping windows
   assert.equal(pool([1, 9, 8, 2], 3, 2, 'valid'), false);
   assert.equal(pool([1, 6, 6, 6], 2, 2, 'valid'), false); // channels not a multiple of 4
@@ -246,7 +258,14 @@ test('the transposed-matmul planner swaps the product only when that moves less 
 
 test('Conv2DBackpropFilter (missing in stock wasm): conv2d filter gradient equals cpu', () => {
   const cases: Array<{ x: [number, number, number, number]; f: [number, number, number, number]; s: number | [number, number]; pad: 'valid' | 'same' | number }> = [
-    { x: [4, 28, 28, 1], f: [3, 3, 1, 32], s: 1, pad: 'valid' }, // the CNN's layer
+    // im2col_row copies runs of OW inputs by vectors when C = 1 and the stride is 1 (last vector moved back):
+    { x: [4, 28, 28, 1], f: [3, 3, 1, 32], s: 1, pad: 'valid' }, // the CNN's layer (OW = 26)
+    { x: [2, 6, 6, 1], f: [3, 3, 1, 8], s: 1, pad: 'valid' }, // OW = 4: one vector per run
+    { x: [2, 9, 7, 1], f: [3, 3, 1, 4], s: 1, pad: 'same' }, // runs next to zeroed padding columns
+    { x: [1, 3, 5, 1], f: [5, 3, 1, 2], s: 1, pad: 'same' }, // whole patch rows in the padding
+    // scalar gathers: runs shorter than a vector, strides, C > 1
+    { x: [2, 5, 5, 1], f: [3, 3, 1, 4], s: 1, pad: 'valid' }, // OW = 3
+    { x: [2, 9, 9, 1], f: [3, 3, 1, 4], s: [1, 2], pad: 'same' },
     { x: [2, 9, 7, 3], f: [3, 2, 3, 5], s: 1, pad: 'same' },
     { x: [2, 11, 10, 2], f: [3, 3, 2, 4], s: [2, 3], pad: 'same' },
     { x: [3, 8, 8, 2], f: [2, 2, 2, 3], s: 2, pad: 1 },
@@ -278,17 +297,22 @@ test('UnsortedSegmentSum (missing in stock wasm): gather gradient and the op its
 });
 
 test('MaxPoolGrad: equals cpu, including ties and windows ≤ 0 (where stock wasm misroutes)', () => {
-  const cases: Array<{ x: [number, number, number, number]; k: number; s: number; pad: 'valid' | 'same'; relu: boolean }> = [
+  const cases: Array<{ x: [number, number, number, number]; k: number; s: number; pad: 'valid' | 'same'; relu: boolean; ties?: boolean }> = [
     { x: [2, 26, 26, 4], k: 2, s: 2, pad: 'valid', relu: true }, // the CNN's pool after a ReLU: many all-zero windows
     { x: [2, 7, 7, 3], k: 3, s: 1, pad: 'same', relu: false }, // overlapping windows, padding
     { x: [1, 9, 8, 2], k: 3, s: 2, pad: 'valid', relu: true },
     { x: [2, 6, 6, 32], k: 2, s: 2, pad: 'valid', relu: true }, // tiling windows: the SIMD pass
     { x: [1, 7, 9, 8], k: 2, s: 2, pad: 'valid', relu: false }, // SIMD pass; last row and column in no window
     { x: [1, 6, 6, 8], k: 3, s: 3, pad: 'valid', relu: true }, // SIMD pass, 3×3 windows
+    { x: [3, 10, 10, 4], k: 2, s: 2, pad: 'valid', relu: true, ties: true }, // 2×2 pass, many ties at nonzero values
+    { x: [2, 9, 11, 12], k: 2, s: 2, pad: 'valid', relu: false, ties: true }, // 2×2 pass; last row and column in no window
+    { x: [1, 7, 7, 4], k: 2, s: 2, pad: 'same', relu: true }, // padding: the JS loop
+    { x: [1, 6, 6, 4], k: 2, s: 1, pad: 'valid', relu: false, ties: true }, // overlapping 2×2 windows: the JS loop
   ];
   for (const c of cases) {
     const fn = () => {
-      const x0 = tf.tensor4d(data(c.x, 14), c.x);
+      // ties: integers in [−4, 4], so many windows hold equal maxima of which only the first may win
+      const x0: tf.Tensor4D = c.ties ? tf.round(tf.tensor4d(data(c.x, 14, -4, 4), c.x)) : tf.tensor4d(data(c.x, 14), c.x);
       const x = c.relu ? tf.relu(x0) : x0;
       const y = tf.maxPool(x, c.k, c.s, c.pad);
       const w = tf.tensor(data(y.shape, 15), y.shape);
@@ -296,6 +320,41 @@ test('MaxPoolGrad: equals cpu, including ties and windows ≤ 0 (where stock was
     };
     assertClose(run('patched', fn), run('cpu', fn), 1e-6, `maxPool x=[${c.x}] k=${c.k} s=${c.s} ${c.pad}`);
   }
+});
+
+test('MaxPoolGrad with NaN and −∞ inputs: NaN never wins, a window of NaN or −∞ passes no gradient (as cpu)', () => {
+  const specials = [NaN, -Infinity, NaN, NaN, -Infinity, -Infinity, NaN, 0.5];
+  for (const [shape, k, s] of [[[2, 6, 8, 8], 2, 2], [[1, 6, 6, 4], 3, 3], [[1, 5, 5, 3], 2, 2]] as Array<[[number, number, number, number], number, number]>) {
+    const xs = data(shape, 16);
+    // NaN and −∞ scattered over positions (and whole windows) with a stride prime to the layout
+    for (let i = 0; i < xs.length; i += 3) xs[i] = specials[(i / 3) % specials.length];
+    for (let i = 0; i < shape[3]; i++) xs[i] = xs[i + shape[3]] = xs[i + shape[2] * shape[3]] = xs[i + (shape[2] + 1) * shape[3]] = i % 2 ? NaN : -Infinity;
+    const fn = () => {
+      const x = tf.tensor4d(xs, shape);
+      const w = tf.tensor(data(tf.maxPool(x, k, s, 'valid').shape, 17), tf.maxPool(x, k, s, 'valid').shape);
+      return [tf.grad((p: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(p as tf.Tensor4D, k, s, 'valid'), w)))(x)];
+    };
+    assertClose(run('patched', fn), run('cpu', fn), 0, `maxPool grad with NaN x=[${shape}] k=${k}`);
+  }
+});
+
+test('MaxPool over 2×2 tiling windows: patched = stock wasm = cpu; with NaN and −∞, patched = cpu', () => {
+  const shapes: Array<[number, number, number, number]> = [[2, 26, 26, 32], [1, 9, 11, 12], [3, 4, 4, 4], [1, 7, 7, 6]]; // the last: C % 4 ≠ 0, stock
+  for (const shape of shapes) {
+    const fn = () => [tf.maxPool(tf.tensor4d(data(shape, 18), shape), 2, 2, 'valid'), tf.maxPool(tf.round(tf.tensor4d(data(shape, 19, -3, 3), shape)), 2, 2, 'valid')];
+    const patched = run('patched', fn);
+    // exact; rounded data has ties of −0 and 0: the first wins here and on cpu (bit for bit), stock
+    // XNNPACK keeps the last (equal as numbers, so a model's values are the same)
+    assertClose(patched, run('stock', fn), 0, `maxPool x=[${shape}] vs stock`);
+    assert.deepEqual(patched, run('cpu', fn), `maxPool x=[${shape}] vs cpu`);
+  }
+  const shape: [number, number, number, number] = [2, 6, 8, 8];
+  const xs = data(shape, 20);
+  const specials = [NaN, -Infinity, NaN, NaN, -Infinity, 0.5];
+  for (let i = 0; i < xs.length; i += 3) xs[i] = specials[(i / 3) % specials.length];
+  for (let c = 0; c < 8; c++) xs[c] = xs[c + 8] = xs[c + 64] = xs[c + 72] = c % 2 ? NaN : -Infinity; // whole windows
+  const fn = () => [tf.maxPool(tf.tensor4d(xs, shape), 2, 2, 'valid')];
+  assert.deepEqual(run('patched', fn), run('cpu', fn), 'maxPool with NaN');
 });
 
 test('Sum over leading axes: patched = stock wasm = cpu; other axes go to stock', () => {

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { installTransposedMatMul } from './patches/matmul';
 import { installMissingKernels } from './patches/missing-kernels';
 import { installMaxPoolGrad } from './patches/max-pool-grad';
+import { installMaxPool } from './patches/max-pool';
 import { installSharedCopies } from './patches/share-copies';
 import { installFusedUpdate } from './patches/fused-update';
 import { installColumnSum } from './patches/column-sum';
@@ -41,6 +42,12 @@ const PATCHES: WasmPatch[] = [
     kind: 'speed',
     description: 'MaxPoolGrad in one SIMD pass for windows that tile the input, else one JS pass (stock: ~10x slower, and drops/misroutes the gradient of all-zero windows)',
     install: installMaxPoolGrad,
+  },
+  {
+    name: 'max-pool-2x2',
+    kind: 'speed',
+    description: 'MaxPool over 2×2 windows that tile the input in one SIMD pass (~2x faster than XNNPACK; NaN never wins, as on cpu)',
+    install: installMaxPool,
   },
   {
     name: 'leading-axes-sum',

@@ -2,9 +2,9 @@
 // or misroutes the gradient of a window whose values are all ≤ FLT_MIN, e.g. all zero after a ReLU
 // (its running max starts at numeric_limits<float>::min(), not −∞; ties go to the last maximum).
 // This one starts at −∞ and lets the first maximum in the window win, like the cpu backend and TF.
-// Windows that tile the input (stride = window, no padding, channels a multiple of 4: the CNN's 2×2
-// pool) run as one SIMD pass (simd-kernels.wat max_pool_grad) that writes each input once; other
-// pools run the JS loop below.
+// Windows that tile the input (stride = window, no padding, channels a multiple of 4) run as one SIMD
+// pass that writes each input once: max_pool_grad_2x2 (simd-kernels.wat), unrolled for the CNN's 2×2
+// pool, else the general max_pool_grad; other pools run the JS loop below.
 import * as tf from '@tensorflow/tfjs';
 import { asWasm, overrideWasmKernel, type WasmKernelFunc } from './kernel-override';
 import { heapOffset, simdKernels } from './simd-kernels';
@@ -23,6 +23,11 @@ export function tilingWindows(info: tf.backend_util.Conv2DInfo): boolean {
     && C % 4 === 0 && C > 0 && batchSize > 0 && OH > 0 && OW > 0 && OH * KH <= H && OW * KW <= W;
 }
 
+/** True for 2×2 tiling windows (stride 2: the CNN's pool), which run the unrolled max_pool_grad_2x2 and max_pool_2x2 (./max-pool). */
+export function tiling2x2(info: tf.backend_util.Conv2DInfo): boolean {
+  return info.filterHeight === 2 && info.filterWidth === 2 && tilingWindows(info);
+}
+
 export const maxPoolGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const a = attrs as unknown as MaxPoolGradAttrs;
@@ -34,7 +39,10 @@ export const maxPoolGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   if (tilingWindows(info)) {
     // Rows/columns outside every window get no gradient: zero them only when there are any.
     if (OH * KH < H || OW * KW < W) (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
-    simdKernels(backend).max_pool_grad(heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, out), nb, H, W, C, OH, OW, KH, KW);
+    const k = simdKernels(backend);
+    const [xAt, dyAt, dxAt] = [heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, out)];
+    if (tiling2x2(info)) k.max_pool_grad_2x2(xAt, dyAt, dxAt, nb, H, W, C, OH, OW);
+    else k.max_pool_grad(xAt, dyAt, dxAt, nb, H, W, C, OH, OW, KH, KW);
     return out;
   }
   const x = wasm.typedArrayFromHeap(input) as Float32Array;

@@ -14,6 +14,9 @@ export interface SimdKernels {
   col_sum: Fn;
   max_pool_grad: Fn;
   relu_grad: Fn;
+  max_pool_grad_2x2: Fn;
+  max_pool_2x2: Fn;
+  im2col_row: Fn;
 }
 
 /** The parts of tfjs-backend-wasm's backend these kernels need. */

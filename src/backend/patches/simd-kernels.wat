@@ -434,4 +434,148 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $batch (i32.lt_u (local.get $b) (local.get $batch))))
   )
+
+  ;; max_pool_grad for 2×2 windows with stride 2 (the CNN's pool), same semantics, unrolled: the four
+  ;; inputs of a window are compared in max_pool_grad's order (strict > from −∞, so the first maximum
+  ;; wins and NaN never does), and input p receives dy where it won and no later one did. dy is read
+  ;; in order (one pointer), dx is addressed as x plus a fixed distance; no multiplication per element.
+  (func (export "max_pool_grad_2x2") (param $x i32) (param $dy i32) (param $dx i32) (param $batch i32)
+        (param $h i32) (param $w i32) (param $c i32) (param $oh i32) (param $ow i32)
+    (local $rowb i32) (local $pixb i32) (local $diag i32) (local $tox i32) (local $b i32) (local $oy i32)
+    (local $q i32) (local $wend i32) (local $rend i32) (local $g i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $best v128)
+    (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128) (local $gv v128)
+    (local.set $pixb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowb (i32.mul (local.get $w) (local.get $pixb)))
+    (local.set $diag (i32.add (local.get $rowb) (local.get $pixb)))
+    (local.set $tox (i32.sub (local.get $dx) (local.get $x)))
+    (local.set $g (local.get $dy))
+    (local.set $b (i32.const 0))
+    (loop $images
+      (local.set $oy (i32.const 0))
+      (loop $orows
+        ;; the window row's first input, and where its last window ends
+        (local.set $q (i32.add (local.get $x) (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.shl (local.get $oy) (i32.const 1))) (local.get $rowb))))
+        (local.set $rend (i32.add (local.get $q) (i32.shl (i32.mul (local.get $ow) (local.get $pixb)) (i32.const 1))))
+        (loop $windows
+          (local.set $wend (i32.add (local.get $q) (local.get $pixb)))
+          (loop $chans
+            (local.set $v0 (v128.load (local.get $q)))
+            (local.set $v1 (v128.load (i32.add (local.get $q) (local.get $pixb))))
+            (local.set $v2 (v128.load (i32.add (local.get $q) (local.get $rowb))))
+            (local.set $v3 (v128.load (i32.add (local.get $q) (local.get $diag))))
+            (local.set $m0 (f32x4.gt (local.get $v0) (v128.const f32x4 -inf -inf -inf -inf)))
+            (local.set $best (v128.bitselect (local.get $v0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $m0)))
+            (local.set $m1 (f32x4.gt (local.get $v1) (local.get $best)))
+            (local.set $best (v128.bitselect (local.get $v1) (local.get $best) (local.get $m1)))
+            (local.set $m2 (f32x4.gt (local.get $v2) (local.get $best)))
+            (local.set $best (v128.bitselect (local.get $v2) (local.get $best) (local.get $m2)))
+            (local.set $m3 (f32x4.gt (local.get $v3) (local.get $best)))
+            ;; keep only the last input that raised the maximum
+            (local.set $m2 (v128.andnot (local.get $m2) (local.get $m3)))
+            (local.set $m1 (v128.andnot (local.get $m1) (v128.or (local.get $m2) (local.get $m3))))
+            (local.set $m0 (v128.andnot (local.get $m0) (v128.or (local.get $m1) (v128.or (local.get $m2) (local.get $m3)))))
+            (local.set $gv (v128.load (local.get $g)))
+            (v128.store (i32.add (local.get $q) (local.get $tox)) (v128.and (local.get $gv) (local.get $m0)))
+            (v128.store (i32.add (i32.add (local.get $q) (local.get $tox)) (local.get $pixb)) (v128.and (local.get $gv) (local.get $m1)))
+            (v128.store (i32.add (i32.add (local.get $q) (local.get $tox)) (local.get $rowb)) (v128.and (local.get $gv) (local.get $m2)))
+            (v128.store (i32.add (i32.add (local.get $q) (local.get $tox)) (local.get $diag)) (v128.and (local.get $gv) (local.get $m3)))
+            (local.set $g (i32.add (local.get $g) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br_if $chans (i32.lt_u (local.get $q) (local.get $wend))))
+          ;; skip the window's second column
+          (local.set $q (i32.add (local.get $q) (local.get $pixb)))
+          (br_if $windows (i32.lt_u (local.get $q) (local.get $rend))))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br_if $orows (i32.lt_u (local.get $oy) (local.get $oh))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $images (i32.lt_u (local.get $b) (local.get $batch))))
+  )
+
+  ;; Max pool forward over 2×2 windows with stride 2, NHWC, channels a multiple of 4 (loops as in
+  ;; max_pool_grad_2x2): the maximum by strict > from −∞ in the window's order, so NaN never wins and
+  ;; a window of NaN or −∞ gives −∞, as the cpu backend (stock XNNPACK gives −∞ for [NaN, 1, 2, 3]) and
+  ;; as the gradient routes it. y is written in order (one pointer).
+  (func (export "max_pool_2x2") (param $x i32) (param $y i32) (param $batch i32)
+        (param $h i32) (param $w i32) (param $c i32) (param $oh i32) (param $ow i32)
+    (local $rowb i32) (local $pixb i32) (local $diag i32) (local $b i32) (local $oy i32)
+    (local $q i32) (local $wend i32) (local $rend i32) (local $best v128) (local $v v128)
+    (local.set $pixb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowb (i32.mul (local.get $w) (local.get $pixb)))
+    (local.set $diag (i32.add (local.get $rowb) (local.get $pixb)))
+    (local.set $b (i32.const 0))
+    (loop $images
+      (local.set $oy (i32.const 0))
+      (loop $orows
+        (local.set $q (i32.add (local.get $x) (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.shl (local.get $oy) (i32.const 1))) (local.get $rowb))))
+        (local.set $rend (i32.add (local.get $q) (i32.shl (i32.mul (local.get $ow) (local.get $pixb)) (i32.const 1))))
+        (loop $windows
+          (local.set $wend (i32.add (local.get $q) (local.get $pixb)))
+          (loop $chans
+            (local.set $v (v128.load (local.get $q)))
+            (local.set $best (v128.bitselect (local.get $v) (v128.const f32x4 -inf -inf -inf -inf)
+              (f32x4.gt (local.get $v) (v128.const f32x4 -inf -inf -inf -inf))))
+            (local.set $v (v128.load (i32.add (local.get $q) (local.get $pixb))))
+            (local.set $best (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+            (local.set $v (v128.load (i32.add (local.get $q) (local.get $rowb))))
+            (local.set $best (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+            (local.set $v (v128.load (i32.add (local.get $q) (local.get $diag))))
+            (v128.store (local.get $y) (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+            (local.set $y (i32.add (local.get $y) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br_if $chans (i32.lt_u (local.get $q) (local.get $wend))))
+          (local.set $q (i32.add (local.get $q) (local.get $pixb)))
+          (br_if $windows (i32.lt_u (local.get $q) (local.get $rend))))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br_if $orows (i32.lt_u (local.get $oy) (local.get $oh))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $images (i32.lt_u (local.get $b) (local.get $batch))))
+  )
+
+  ;; im2col, transposed, for the conv2d filter gradient (missing-kernels.ts): one patch row (ky, kx, c),
+  ;; i.e. for each image b and output row oy in [ylo, yhi), the inputs of output columns [xlo, xhi)
+  ;; gathered from x into the contiguous run dst[(b·oh + oy)·ow + ox]. Byte addresses and strides
+  ;; come from the caller: src is x at (b = 0, oy = ylo, ox = xlo), dst the patch row at the same
+  ;; place; srow, sbatch, scol are x's steps per oy, b, ox. Columns outside [xlo, xhi) and rows
+  ;; outside [ylo, yhi) are padding, zeroed by the caller. Contiguous runs (scol = 4: stride 1, one
+  ;; channel) of ≥ 4 are copied by vectors, the last one moved back to end at the run's end, so
+  ;; nothing outside the run is written.
+  (func (export "im2col_row") (param $src i32) (param $dst i32) (param $nb i32) (param $oh i32) (param $ow i32)
+        (param $ylo i32) (param $yhi i32) (param $xlo i32) (param $xhi i32) (param $srow i32) (param $sbatch i32) (param $scol i32)
+    (local $b i32) (local $oy i32) (local $s i32) (local $d i32) (local $i i32) (local $nbytes i32) (local $last i32) (local $drow i32)
+    (local.set $nbytes (i32.shl (i32.sub (local.get $xhi) (local.get $xlo)) (i32.const 2)))
+    (if (i32.or (i32.or (i32.le_s (local.get $nbytes) (i32.const 0)) (i32.le_s (local.get $nb) (i32.const 0)))
+                (i32.ge_s (local.get $ylo) (local.get $yhi))) (then (return)))
+    (local.set $last (i32.sub (local.get $nbytes) (i32.const 16)))
+    (local.set $drow (i32.shl (local.get $ow) (i32.const 2)))
+    (local.set $b (local.get $nb))
+    (loop $images
+      (local.set $s (local.get $src))
+      (local.set $d (local.get $dst))
+      (local.set $oy (local.get $ylo))
+      (loop $rows
+        (if (i32.and (i32.eq (local.get $scol) (i32.const 4)) (i32.ge_s (local.get $last) (i32.const 0)))
+          (then
+            (local.set $i (i32.const 0))
+            (loop $vec
+              (v128.store (i32.add (local.get $d) (local.get $i)) (v128.load (i32.add (local.get $s) (local.get $i))))
+              (local.set $i (i32.add (local.get $i) (i32.const 16)))
+              (br_if $vec (i32.lt_s (local.get $i) (local.get $last))))
+            (v128.store (i32.add (local.get $d) (local.get $last)) (v128.load (i32.add (local.get $s) (local.get $last)))))
+          (else
+            (local.set $i (i32.const 0))
+            (loop $scalar
+              (f32.store (i32.add (local.get $d) (local.get $i))
+                (f32.load (i32.add (local.get $s) (i32.mul (local.get $i) (i32.shr_u (local.get $scol) (i32.const 2))))))
+              (local.set $i (i32.add (local.get $i) (i32.const 4)))
+              (br_if $scalar (i32.lt_s (local.get $i) (local.get $nbytes))))))
+        (local.set $s (i32.add (local.get $s) (local.get $srow)))
+        (local.set $d (i32.add (local.get $d) (local.get $drow)))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br_if $rows (i32.lt_s (local.get $oy) (local.get $yhi))))
+      (local.set $src (i32.add (local.get $src) (local.get $sbatch)))
+      (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $oh) (local.get $drow))))
+      (local.set $b (i32.sub (local.get $b) (i32.const 1)))
+      (br_if $images (i32.gt_s (local.get $b) (i32.const 0))))
+  )
 )
