@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { dense } from '../src/models/dense';
+import { hasDenseKernel } from '../src/backend/patches/dense-kernel';
 import { conv2d } from '../src/models/conv2d';
 
 before(async () => {
@@ -48,9 +49,12 @@ for (const backend of ['wasm', 'cpu']) {
             const gOurs = tf.grads(loss(ours))([x, w, b]);
             const gPlain = tf.grads(loss(plain))([x, w, b]);
             ['dx', 'dW', 'db'].forEach((name, i) => close(gOurs[i].dataSync() as Float32Array, gPlain[i].dataSync() as Float32Array, name));
-            // The input layer skips dL/dx and says so with NaN; dW and db are unchanged.
+            // inputGradient: false (an input layer). The custom-gradient path (cpu) must return a dL/dx and
+            // says "skipped" with NaN; the kernel path (wasm) has a registered gradient that is asked only
+            // for what is needed, so a dL/dx asked for is the true one. dW and db are unchanged.
             const [dx, dw] = tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.sum(tf.mul(dense(p as tf.Tensor2D, q as tf.Tensor2D, r as tf.Tensor1D, activation, false), up)))([x, w, b]);
-            assert.ok((dx.dataSync() as Float32Array).every(Number.isNaN));
+            if (hasDenseKernel()) close(dx.dataSync() as Float32Array, gPlain[0].dataSync() as Float32Array, 'dx (asked for)');
+            else assert.ok((dx.dataSync() as Float32Array).every(Number.isNaN));
             close(dw.dataSync() as Float32Array, gPlain[1].dataSync() as Float32Array, 'dW (no input gradient)');
           });
         } finally {
@@ -60,6 +64,19 @@ for (const backend of ['wasm', 'cpu']) {
     }
   }
 }
+
+test('dense on wasm is one kernel, and its gradient makes no dL/dx for a layer whose input is data', async () => {
+  assert.equal(tf.getBackend(), 'wasm');
+  assert.ok(hasDenseKernel(), 'the dense-kernel patch is on');
+  const x = tf.tensor2d(values(8 * 6, 1), [8, 6]);
+  const w = tf.variable(tf.tensor2d(values(6 * 9, 2), [6, 9]));
+  const b = tf.variable(tf.tensor1d(values(9, 3)));
+  const info = await tf.profile(() => tf.tidy(() => { tf.variableGrads(() => tf.sum(dense(x, w, b, 'relu', false)) as tf.Scalar, [w, b]); }));
+  const count = (name: string) => info.kernelNames.filter((k) => k === name).length;
+  assert.equal(count('AtlasDense'), 1);
+  assert.equal(count('BatchMatMul'), 1, 'dW only');
+  tf.dispose([x, w, b]);
+});
 
 const cases: Array<{ x: [number, number, number, number]; f: [number, number, number, number]; strides: number; pad: 'valid' | 'same' }> = [
   { x: [3, 9, 9, 1], f: [3, 3, 1, 8], strides: 1, pad: 'valid' }, // the CNN's layer, small

@@ -13,6 +13,7 @@ import { installFusedUpdate } from './patches/fused-update';
 import { installColumnSum } from './patches/column-sum';
 import { installSoftmaxCrossEntropy } from './patches/softmax-cross-entropy';
 import { installReluGrad } from './patches/relu-grad';
+import { installDenseKernel } from './patches/dense-kernel';
 
 export interface WasmPatch {
   name: string;
@@ -78,6 +79,12 @@ const PATCHES: WasmPatch[] = [
     kind: 'speed',
     description: "A ReLU's gradient dy · step(y) in one SIMD pass instead of Step and Multiply",
     install: installReluGrad,
+  },
+  {
+    name: 'dense-kernel',
+    kind: 'speed',
+    description: 'A dense layer as one kernel with a registered gradient (no reshapes, no custom-gradient scope, no input gradient for a first layer)',
+    install: installDenseKernel,
   },
 ];
 
