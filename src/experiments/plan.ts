@@ -66,14 +66,16 @@ export function seriesLabel(spec: ExperimentSpec, seriesId: string): string {
  */
 const CONTENTION = 1.15;
 export const THROUGHPUT = {
+  // Re-fitted on 2 December 2026 from the cold default run on the final issue-12 kernels (590 runs, 2
+  // workers): each model's constants scaled by its median recorded/estimated wall time
+  // (`node --import tsx scripts/cost-model-check.ts`: cnn 0.52, mlp-128-64 0.38, mlp-500-linear 0.41,
+  // gcn 0.48, karate-conv1d 0.76 of the previous constants).
   /** Seconds per training example (forward + backward), beyond the per-step cost. */
-  trainPerExample: { 'mlp-128-64': 36e-6, 'mlp-500-linear': 130e-6, cnn: 0.69e-3, gcn: 0, 'karate-conv1d': 20e-6 },
-  /** Fixed seconds per optimizer step, averaged over optimizers (dominates at batch 1). Issue 12 (fused optimizer
-   *  update, small-m matmul, one-kernel dense layer) scaled mlp-128-64, mlp-500-linear at batch 1 and cnn by the
-   *  CPU-time ratios measured with `npm run bench` (0.91, 0.46, 0.69); the other entries were not re-measured. */
-  perStep: { 'mlp-128-64': 1.1e-3, 'mlp-500-linear': 1.05e-3, cnn: 3e-3, gcn: 0.6e-3, 'karate-conv1d': 1.1e-3 },
+  trainPerExample: { 'mlp-128-64': 13.7e-6, 'mlp-500-linear': 53e-6, cnn: 0.36e-3, gcn: 0, 'karate-conv1d': 15e-6 },
+  /** Fixed seconds per optimizer step, averaged over optimizers (dominates at batch 1). */
+  perStep: { 'mlp-128-64': 0.42e-3, 'mlp-500-linear': 0.43e-3, cnn: 1.56e-3, gcn: 0.29e-3, 'karate-conv1d': 0.84e-3 },
   /** Seconds per evaluated example (eval mode, batches of 1000). */
-  evalPerExample: { 'mlp-128-64': 9e-6, 'mlp-500-linear': 27e-6, cnn: 190e-6, gcn: 4e-6, 'karate-conv1d': 6.4e-6 },
+  evalPerExample: { 'mlp-128-64': 3.4e-6, 'mlp-500-linear': 11e-6, cnn: 99e-6, gcn: 1.9e-6, 'karate-conv1d': 4.9e-6 },
   /** Per run: model creation, optimizer, record writing (data loading is cached per worker). */
   perRun: 0.3,
 } as const;
