@@ -37,8 +37,8 @@ export interface RunJobData {
 export const JOB_LIMITS = {
   maxEpochs: 1000,
   maxTracePoints: 100_000,
-  /** Estimated single-core seconds (plan.ts's cost model): 48 h, ~100× the longest planned run. */
-  maxEstimatedSeconds: 48 * 3600,
+  /** Estimated single-core seconds (plan.ts's cost model): 12 h, ~130× the longest planned run (full seed003 SGD at batch 1, 5.6 min). */
+  maxEstimatedSeconds: 12 * 3600,
   maxHyperparam: 1e4,
 } as const;
 
