@@ -15,15 +15,21 @@ export const SOFTMAX_CE_KERNEL = 'AtlasSparseSoftmaxCrossEntropy';
 export const SOFTMAX_CE_GRAD_KERNEL = 'AtlasSparseSoftmaxCrossEntropyGrad';
 export const COUNT_CORRECT_KERNEL = 'AtlasCountCorrect';
 
-/** Logits [b, k] float32 and labels [b] int32, checked; the heap views are taken after any allocation. */
-function rows(inputs: KernelArgs['inputs'], kernel: string) {
+/**
+ * Logits [b, k] float32 and labels [b] int32, checked, and a fresh output of `outShape`; the heap
+ * views are taken after that allocation (which may grow, and so move, the heap).
+ */
+function onHeap({ inputs, backend }: KernelArgs, kernel: string, outShape: (b: number, k: number) => number[]) {
   const { logits, labels } = inputs as { logits: tf.TensorInfo; labels: tf.TensorInfo };
   if (logits.dtype !== 'float32' || logits.shape.length !== 2) throw new Error(`${kernel}: logits must be float32 [b, k], got ${logits.dtype} [${logits.shape}].`);
   if (labels.dtype !== 'int32' || labels.shape.length !== 1 || labels.shape[0] !== logits.shape[0]) {
     throw new Error(`${kernel}: labels must be int32 [${logits.shape[0]}], got ${labels.dtype} [${labels.shape}].`);
   }
   const [b, k] = logits.shape;
-  return { logits, labels, b, k };
+  const wasm = asWasm(backend);
+  const out = wasm.makeOutput(outShape(b, k), 'float32');
+  const view = (t: tf.TensorInfo) => wasm.typedArrayFromHeap(t);
+  return { b, k, out, x: view(logits) as Float32Array, y: view(labels) as Int32Array, o: view(out) as Float32Array, view };
 }
 
 /** max and log Σ exp(x − max) of row i (NaN anywhere in the row makes the sum NaN). */
@@ -35,31 +41,21 @@ function logSumExp(x: Float32Array, i: number, k: number): { max: number; lse: n
   return { max, lse: Math.log(sum) };
 }
 
-export const softmaxCrossEntropy: WasmKernelFunc = ({ inputs, backend }) => {
-  const { logits, labels, b, k } = rows(inputs, SOFTMAX_CE_KERNEL);
-  const wasm = asWasm(backend);
-  const out = wasm.makeOutput([], 'float32');
-  const x = wasm.typedArrayFromHeap(logits) as Float32Array;
-  const y = wasm.typedArrayFromHeap(labels) as Int32Array;
+export const softmaxCrossEntropy: WasmKernelFunc = (args) => {
+  const { b, k, out, x, y, o } = onHeap(args, SOFTMAX_CE_KERNEL, () => []);
   let total = 0;
   for (let i = 0; i < b; i++) {
     const { max, lse } = logSumExp(x, i, k);
     // lse is finite (Σ ≥ 1: the maximum's own term) unless the row holds NaN
     total += y[i] >= 0 && y[i] < k ? x[i * k + y[i]] - max - lse : 0 * lse;
   }
-  (wasm.typedArrayFromHeap(out) as Float32Array)[0] = b === 0 ? NaN : -total / b;
+  o[0] = b === 0 ? NaN : -total / b;
   return out;
 };
 
-export const softmaxCrossEntropyGrad: WasmKernelFunc = ({ inputs, backend }) => {
-  const { logits, labels, b, k } = rows(inputs, SOFTMAX_CE_GRAD_KERNEL);
-  const dy = inputs.dy as tf.TensorInfo;
-  const wasm = asWasm(backend);
-  const out = wasm.makeOutput([b, k], 'float32');
-  const x = wasm.typedArrayFromHeap(logits) as Float32Array;
-  const y = wasm.typedArrayFromHeap(labels) as Int32Array;
-  const g = wasm.typedArrayFromHeap(out) as Float32Array;
-  const scale = (wasm.typedArrayFromHeap(dy) as Float32Array)[0] / b;
+export const softmaxCrossEntropyGrad: WasmKernelFunc = (args) => {
+  const { b, k, out, x, y, o: g, view } = onHeap(args, SOFTMAX_CE_GRAD_KERNEL, (rows, classes) => [rows, classes]);
+  const scale = (view(args.inputs.dy as tf.TensorInfo) as Float32Array)[0] / b;
   for (let i = 0; i < b; i++) {
     const { max, lse } = logSumExp(x, i, k);
     const labelled = y[i] >= 0 && y[i] < k;
@@ -68,19 +64,15 @@ export const softmaxCrossEntropyGrad: WasmKernelFunc = ({ inputs, backend }) => 
   return out;
 };
 
-export const countCorrect: WasmKernelFunc = ({ inputs, backend }) => {
-  const { logits, labels, b, k } = rows(inputs, COUNT_CORRECT_KERNEL);
-  const wasm = asWasm(backend);
-  const out = wasm.makeOutput([], 'float32');
-  const x = wasm.typedArrayFromHeap(logits) as Float32Array;
-  const y = wasm.typedArrayFromHeap(labels) as Int32Array;
+export const countCorrect: WasmKernelFunc = (args) => {
+  const { b, k, out, x, y, o } = onHeap(args, COUNT_CORRECT_KERNEL, () => []);
   let hits = 0;
   for (let i = 0; i < b; i++) {
     let best = 0; // tf.argMax: the first index whose value no later one exceeds
     for (let j = 1; j < k; j++) if (x[i * k + j] > x[i * k + best]) best = j;
     if (k > 0 && best === y[i]) hits++;
   }
-  (wasm.typedArrayFromHeap(out) as Float32Array)[0] = hits;
+  o[0] = hits;
   return out;
 };
 
