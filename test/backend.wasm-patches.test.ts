@@ -10,6 +10,7 @@ import { leadingAxesSplit } from '../src/backend/patches/column-sum';
 import { tiling2x2, tilingWindows } from '../src/backend/patches/max-pool-grad';
 import { correctCount, sparseSoftmaxCrossEntropy } from '../src/models/losses';
 import { RELU_GRAD_KERNEL, reluGradient } from '../src/backend/patches/relu-grad';
+import { MAX_PATCH_BYTES, im2colPlan } from '../src/backend/patches/conv2d';
 import { COUNT_CORRECT_KERNEL, SOFTMAX_CE_GRAD_KERNEL, SOFTMAX_CE_KERNEL } from '../src/backend/patches/softmax-cross-entropy';
 
 type Arrays = Float32Array[];
@@ -281,6 +282,65 @@ test('Conv2DBackpropFilter (missing in stock wasm): conv2d filter gradient equal
     };
     assertClose(run('patched', fn), run('cpu', fn), 1e-4, `conv2d x=[${c.x}] f=[${c.f}] s=${c.s} pad=${c.pad}`);
   }
+});
+
+type ConvCase = { x: [number, number, number, number]; f: [number, number, number, number]; s: number | [number, number]; pad: 'valid' | 'same' | number };
+
+const im2colConvCases: ConvCase[] = [
+  { x: [4, 28, 28, 1], f: [3, 3, 1, 32], s: 1, pad: 'valid' }, // the CNN's layer
+  { x: [2, 9, 7, 1], f: [3, 3, 1, 8], s: 1, pad: 'same' }, // padding, last row/column tiles moved back
+  { x: [2, 9, 9, 3], f: [3, 2, 3, 12], s: [1, 2], pad: 'same' }, // C > 1, strides, scalar gathers
+  { x: [3, 8, 8, 2], f: [2, 2, 2, 9], s: 2, pad: 1 },
+  { x: [1, 20, 1, 16], f: [3, 1, 16, 8], s: 1, pad: 'valid' }, // a conv1d (Karate's layer) as tf runs it
+];
+
+test('Conv2D and FusedConv2D as im2col + the tiled product: = cpu, values and gradients, bias and ReLU', () => {
+  for (const c of im2colConvCases) {
+    const label = `conv2d x=[${c.x}] f=[${c.f}] s=${c.s} pad=${c.pad}`;
+    assert.ok(im2colPlan({ dataId: {}, shape: c.x, dtype: 'float32' }, { dataId: {}, shape: c.f, dtype: 'float32' },
+      { strides: c.s, pad: c.pad, dataFormat: 'NHWC', dilations: 1, activation: 'relu' }), `${label} takes the im2col path`);
+    const fn = () => {
+      const x = tf.tensor4d(data(c.x, 20), c.x);
+      const filter = tf.tensor4d(data(c.f, 21), c.f);
+      const bias = tf.tensor1d(data([c.f[3]], 22));
+      const plain = (p: tf.Tensor, q: tf.Tensor) => tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, c.s, c.pad);
+      const fused = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) =>
+        tf.fused.conv2d({ x: p as tf.Tensor4D, filter: q as tf.Tensor4D, strides: c.s, pad: c.pad, bias: r, activation: 'relu' });
+      const y = plain(x, filter);
+      const yf = fused(x, filter, bias);
+      const w = tf.tensor(data(y.shape, 23), y.shape);
+      return [y, yf, ...tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.sum(tf.mul(fused(p, q, r), w)))([x, filter, bias])];
+    };
+    assertClose(run('patched', fn), run('cpu', fn), 1e-5, label);
+  }
+  // A NaN input reaches exactly the outputs whose patches hold it, through the fused ReLU (as on cpu;
+  // XNNPACK's clamp would make them 0).
+  const nanFn = () => {
+    const xs = data([1, 6, 6, 1], 24);
+    xs[2 * 6 + 3] = NaN;
+    return [tf.fused.conv2d({ x: tf.tensor4d(xs, [1, 6, 6, 1]), filter: tf.tensor4d(data([3, 3, 1, 8], 25), [3, 3, 1, 8]), strides: 1, pad: 'valid', bias: tf.zeros([8]), activation: 'relu' })];
+  };
+  const [patched] = run('patched', nanFn);
+  const [cpu] = run('cpu', nanFn);
+  assert.equal(patched.filter(Number.isNaN).length, 3 * 3 * 8, 'NaN in the 3×3 outputs that see it, every channel');
+  assert.deepEqual(Array.from(patched, Number.isNaN), Array.from(cpu, Number.isNaN));
+});
+
+test('convolutions the im2col path does not take go to the stock kernel', () => {
+  const info = (shape: number[], dtype: tf.DataType = 'float32') => ({ dataId: {}, shape, dtype });
+  const attrs = { strides: 1, pad: 'valid' as const, dataFormat: 'NHWC' as const, dilations: 1 };
+  assert.equal(im2colPlan(info([1, 6, 6, 1]), info([3, 3, 1, 8]), { ...attrs, dilations: 2 }), undefined);
+  assert.equal(im2colPlan(info([1, 6, 6, 1]), info([3, 3, 1, 8]), { ...attrs, activation: 'elu' }), undefined);
+  assert.equal(im2colPlan(info([1, 6, 6, 1]), info([3, 3, 1, 4]), attrs), undefined); // fewer than 8 output channels
+  assert.equal(im2colPlan(info([1, 3, 3, 1]), info([3, 3, 1, 8]), attrs), undefined); // fewer than 4 output pixels
+  assert.equal(im2colPlan(info([1, 6, 6, 1]), info([3, 3, 1, 8]), attrs, info([1, 8])), undefined); // bias not [OC]
+  assert.equal(im2colPlan(info([1, 6, 6, 2]), info([3, 3, 1, 8]), attrs), undefined); // channel mismatch: stock's error
+  const big = Math.ceil(Math.sqrt(MAX_PATCH_BYTES / 4 / 9)) + 2;
+  assert.equal(im2colPlan(info([1, big, big, 1]), info([3, 3, 1, 8]), attrs), undefined); // patches over the cap
+  assert.ok(im2colPlan(info([1, big - 40, big - 40, 1]), info([3, 3, 1, 8]), attrs));
+  // ...and still compute the right thing there (dilation through stock XNNPACK).
+  const fn = () => [tf.conv2d(tf.tensor4d(data([1, 7, 7, 1], 26), [1, 7, 7, 1]), tf.tensor4d(data([3, 3, 1, 8], 27), [3, 3, 1, 8]), 1, 'valid', 'NHWC', 2)];
+  assertClose(run('patched', fn), run('cpu', fn), 1e-5, 'dilated conv2d');
 });
 
 test('UnsortedSegmentSum (missing in stock wasm): gather gradient and the op itself equal cpu', () => {

@@ -60,7 +60,7 @@ export const TILE_N = 8;
  * C = op(A)·B without packing (simd-kernels.wat gemm): A row-major [m,k], or stored transposed
  * [k,m] (`transposedA`, read through strides: dW = Xᵀ·dY needs no transpose), B row-major [k,n].
  */
-function tiledProduct(backend: KernelArgs['backend'], a: tf.TensorInfo, b: tf.TensorInfo, m: number, k: number, n: number, transposedA: boolean, outShape: number[], bias?: tf.TensorInfo, relu = false): tf.TensorInfo {
+export function tiledProduct(backend: KernelArgs['backend'], a: tf.TensorInfo, b: tf.TensorInfo, m: number, k: number, n: number, transposedA: boolean, outShape: number[], bias?: tf.TensorInfo, relu = false): tf.TensorInfo {
   const out = asWasm(backend).makeOutput(outShape, 'float32');
   const [sai, sak] = transposedA ? [1, m] : [k, 1];
   simdKernels(backend).gemm(heapOffset(backend, a), heapOffset(backend, b), bias ? heapOffset(backend, bias) : 0, heapOffset(backend, out), m, k, n, relu ? 1 : 0, sai, sak);

@@ -60,7 +60,7 @@ function validRange(out: number, n: number, s: number, pad: number, k: number): 
  * this way, a run of OW outputs reads a contiguous run of x when C = 1 and the stride is 1 (the CNN's
  * first layer), which simd-kernels.wat im2col_row copies by vectors; other shapes gather by scalars.
  */
-function im2colTransposed(backend: KernelArgs['backend'], x: tf.TensorInfo, patches: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): void {
+export function im2colTransposed(backend: KernelArgs['backend'], x: tf.TensorInfo, patches: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): void {
   const { batchSize: nb, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, filterHeight: KH, filterWidth: KW } = info;
   const { top, left } = info.padInfo;
   const rows = nb * OH * OW;
