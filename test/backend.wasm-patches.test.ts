@@ -11,6 +11,9 @@ import { tiling2x2, tilingWindows } from '../src/backend/patches/max-pool-grad';
 import { correctCount, sparseSoftmaxCrossEntropy } from '../src/models/losses';
 import { RELU_GRAD_KERNEL, reluGradient } from '../src/backend/patches/relu-grad';
 import { MAX_PATCH_BYTES, im2colPlan } from '../src/backend/patches/conv2d';
+import { DROPOUT_KERNEL, dropoutThreshold } from '../src/backend/patches/dropout';
+import { dropoutWithSeed } from '../src/models/dropout';
+import { createRng } from '../src/data/random';
 import { COUNT_CORRECT_KERNEL, SOFTMAX_CE_GRAD_KERNEL, SOFTMAX_CE_KERNEL } from '../src/backend/patches/softmax-cross-entropy';
 
 type Arrays = Float32Array[];
@@ -341,6 +344,41 @@ test('convolutions the im2col path does not take go to the stock kernel', () => 
   // ...and still compute the right thing there (dilation through stock XNNPACK).
   const fn = () => [tf.conv2d(tf.tensor4d(data([1, 7, 7, 1], 26), [1, 7, 7, 1]), tf.tensor4d(data([3, 3, 1, 8], 27), [3, 3, 1, 8]), 1, 'valid', 'NHWC', 2)];
   assertClose(run('patched', fn), run('cpu', fn), 1e-5, 'dilated conv2d');
+});
+
+test('dropout in one kernel: the mask of createRng(seed), bit for bit as the JS path (cpu, stock wasm), values and gradients', () => {
+  const cases: Array<[number[], number, number]> = [[[64, 13, 13, 32], 0.25, 12345], [[64, 256], 0.5, 0], [[3], 0.5, 4294967295], [[7], 0.9, 77], [[2, 5], 0, 3], [[1], 0.3, 9]];
+  for (const [shape, rate, seed] of cases) {
+    const label = `dropout [${shape}] rate ${rate} seed ${seed}`;
+    const fn = () => {
+      const xs = data(shape, 30);
+      xs[0] = NaN; // NaN · 0 is NaN and NaN · scale is NaN: as tf.mul
+      if (xs.length > 1) xs[1] = -2; // a dropped negative gives −0 on every path
+      const x = tf.tensor(xs, shape);
+      const w = tf.tensor(data(shape, 31), shape);
+      return [dropoutWithSeed(x, rate, seed), tf.grad((p: tf.Tensor) => tf.sum(tf.mul(dropoutWithSeed(p, rate, seed), w)))(x)];
+    };
+    const [y, g] = run('patched', fn);
+    assert.deepEqual([y, g], run('cpu', fn), `${label} vs cpu`);
+    assert.deepEqual([y, g], run('stock', fn), `${label} vs stock wasm (the JS path)`);
+    // The mask from the draws directly, as the docs state it: kept where u ≥ rate, scaled by 1/(1 − rate).
+    const rng = createRng(seed);
+    const xs = data(shape, 30);
+    const ws = data(shape, 31);
+    const scale = Math.fround(1 / (1 - rate));
+    for (let i = 0; i < y.length; i++) {
+      const m = rng.next() >= rate ? scale : 0;
+      if (i === 0) assert.ok(Number.isNaN(y[0]), `${label}: NaN stays NaN`);
+      else if (i === 1) assert.ok(Object.is(y[1], Math.fround(-2 * m)), `${label}: element 1`);
+      else assert.equal(y[i], Math.fround(xs[i] * m), `${label}: element ${i}`);
+      assert.equal(g[i], Math.fround(ws[i] * m), `${label}: gradient ${i}`);
+    }
+  }
+  assert.ok(tf.getKernel(DROPOUT_KERNEL, 'wasm'), 'the kernel is installed with the patches');
+  assert.equal(dropoutThreshold(0.25), 2 ** 30);
+  assert.throws(() => dropoutThreshold(1), /dropout rate must be in \[0, 1/);
+  assert.throws(() => dropoutThreshold(-0.1), /dropout rate must be in \[0, 1/);
+  assert.throws(() => dropoutThreshold(NaN), /dropout rate must be in \[0, 1/);
 });
 
 test('UnsortedSegmentSum (missing in stock wasm): gather gradient and the op itself equal cpu', () => {

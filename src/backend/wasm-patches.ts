@@ -15,6 +15,7 @@ import { installSoftmaxCrossEntropy } from './patches/softmax-cross-entropy';
 import { installReluGrad } from './patches/relu-grad';
 import { installDenseKernel } from './patches/dense-kernel';
 import { installConv2D } from './patches/conv2d';
+import { installDropoutKernel } from './patches/dropout';
 
 export interface WasmPatch {
   name: string;
@@ -92,6 +93,12 @@ const PATCHES: WasmPatch[] = [
     kind: 'speed',
     description: 'Conv2D/FusedConv2D as im2col and the tiled SIMD product, bias and ReLU fused (XNNPACK ran the CNN\'s one-channel 3×3 convolution at ~10 GFLOP/s)',
     install: installConv2D,
+  },
+  {
+    name: 'dropout-kernel',
+    kind: 'speed',
+    description: "Dropout as one kernel that draws the seeded mask in SIMD lanes (the same draws as the JS path) and is its own gradient; tf.dropout drew it in JS and ran four more kernels",
+    install: installDropoutKernel,
   },
 ];
 

@@ -3,7 +3,8 @@
 // Trainable on wasm because initBackend() adds the conv-filter gradient kernel stock wasm lacks.
 import * as tf from '@tensorflow/tfjs';
 import { MNIST_CLASSES, MNIST_IMAGE_SIZE, MNIST_PIXELS } from '../data/mnist';
-import { VariableFactory, countParams, expectInput, seededDropout } from './init';
+import { VariableFactory, countParams, expectInput } from './init';
+import { seededDropout } from './dropout';
 import type { Model } from './types';
 import { conv2d } from './conv2d';
 import { dense } from './dense';

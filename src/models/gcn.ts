@@ -6,7 +6,8 @@
 // then smooths over neighbours. The identity matmul is skipped (same result, less work).
 import * as tf from '@tensorflow/tfjs';
 import type { Edge } from '../data/karate';
-import { VariableFactory, countParams, expectInput, seededDropout } from './init';
+import { VariableFactory, countParams, expectInput } from './init';
+import { seededDropout } from './dropout';
 import type { Model } from './types';
 
 /** The graph the encoder propagates over: for link prediction, the training edges only. */

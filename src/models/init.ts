@@ -52,12 +52,3 @@ export function expectInput(model: string, x: tf.Tensor, rank: number, lastDim: 
     throw new Error(`${model}.predict: expected a ${dtype} tensor ${want}, got ${x.dtype} [${x.shape.join(', ')}].`);
   }
 }
-
-/**
- * Dropout with seeded masks: the k-th call of a model draws its mask from deriveSeed(seed, `dropout-k`),
- * so the same seed gives the same masks in the same order (one counter per model, over all its layers).
- */
-export function seededDropout(seed: number): (x: tf.Tensor, rate: number) => tf.Tensor {
-  let calls = 0;
-  return (x, rate) => tf.dropout(x, rate, undefined, deriveSeed(seed, `dropout-${calls++}`));
-}

@@ -17,6 +17,7 @@ export interface SimdKernels {
   max_pool_grad_2x2: Fn;
   max_pool_2x2: Fn;
   im2col_row: Fn;
+  dropout: Fn;
 }
 
 /** The parts of tfjs-backend-wasm's backend these kernels need. */
