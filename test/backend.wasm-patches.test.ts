@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { applyWasmPatches, appliedWasmPatches, listWasmPatches, removeWasmPatches, wasmPatchesEnabled } from '../src/backend/wasm-patches';
-import { SMALL_M, planTransposedMatMul } from '../src/backend/patches/matmul';
+import { PACK_B_MIN_M, SMALL_M, planTransposedMatMul } from '../src/backend/patches/matmul';
 import { leadingAxesSplit } from '../src/backend/patches/column-sum';
 import { tiling2x2, tilingWindows } from '../src/backend/patches/max-pool-grad';
 import { correctCount, sparseSoftmaxCrossEntropy } from '../src/models/losses';
@@ -85,6 +85,9 @@ const matmulCases: Array<[number[], number[], boolean, boolean]> = [
   [[70, 3], [3, 20], false, false], // k < tile, several row tiles
   [[600, 8], [600, 16], true, false], // whole tiles, k in blocks of 256 (256 + 256 + 88), A transposed
   [[6, 300], [300, 10], false, false], // k > 256 with edge tiles: one block
+  [[300, 20], [20, 12], false, false], // m ≥ PACK_B_MIN_M: B packed in column panels, the last one moved back
+  [[40, 260], [40, 16], true, false], // packed B, A read transposed
+  [[256, 300], [300, 24], false, false], // packed B, whole tiles, k in blocks
 ];
 
 test('BatchMatMul: patched = stock wasm = cpu, values and gradients, for every transpose/batch case', () => {
@@ -150,6 +153,10 @@ test('the tiled product keeps NaN through ReLU too, and is exact against XNNPACK
   // Same summation order as XNNPACK's kernel (bias, then k in order, separate multiply and add).
   const f = () => [tf.fused.matMul({ a: tf.tensor2d(data([64, 784], 10), [64, 784]), b: tf.tensor2d(data([784, 128], 11), [784, 128]), bias: tf.tensor1d(data([128], 12)) })];
   assertClose(run('patched', f), run('stock', f), 0, 'tiled vs XNNPACK');
+  // ...also with B packed into column panels first (m ≥ PACK_B_MIN_M).
+  assert.equal(PACK_B_MIN_M, 256);
+  const g = () => [tf.fused.matMul({ a: tf.tensor2d(data([260, 300], 13), [260, 300]), b: tf.tensor2d(data([300, 20], 14), [300, 20]), bias: tf.tensor1d(data([20], 15)) })];
+  assertClose(run('patched', g), run('stock', g), 0, 'tiled with packed B vs XNNPACK');
 });
 
 test('classification loss, its gradient and the hit count as one kernel each: = the ops (stock wasm, cpu)', async () => {

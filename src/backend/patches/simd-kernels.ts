@@ -11,6 +11,7 @@ export interface SimdKernels {
   adam: Fn;
   gemm_small: Fn;
   gemm: Fn;
+  pack_b8: Fn;
   col_sum: Fn;
   max_pool_grad: Fn;
   relu_grad: Fn;

@@ -213,16 +213,21 @@
   ;; whole tiles (m % 4 = 0, n % 8 = 0) are blocked, others run as one block.
   ;; A's scalars are broadcast straight from memory (v128.load32_splat: one instruction, not a load
   ;; and a shuffle; 39 → 47 GFLOP/s on the MLP's products).
+  ;; packed ≠ 0: B comes as pack_b8 laid it out, the columns of each tile contiguous down k, instead of
+  ;; rows n floats apart (a power-of-two row stride maps B's rows onto a few L1 sets, so a tile's
+  ;; strip of B did not stay in L1 while k was walked).
   (func (export "gemm") (param $a i32) (param $b i32) (param $bias i32) (param $c i32)
-        (param $m i32) (param $k i32) (param $n i32) (param $relu i32) (param $sai i32) (param $sak i32)
+        (param $m i32) (param $k i32) (param $n i32) (param $relu i32) (param $sai i32) (param $sak i32) (param $packed i32)
     (local $i i32) (local $j i32) (local $i0 i32) (local $j0 i32) (local $kk i32)
     (local $pa i32) (local $pb i32) (local $pc i32) (local $nb i32) (local $sak4 i32)
     (local $o1 i32) (local $o2 i32) (local $o3 i32)
     (local $k0 i32) (local $kc i32) (local $first i32) (local $relu_now i32) (local $pi i32) (local $ri i32) (local $mask v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (local $b0 v128) (local $b1 v128) (local $av v128) (local $zero v128)
+    (local $b0 v128) (local $b1 v128) (local $av v128) (local $zero v128) (local $sbk i32)
     (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    ;; B's step per kk: a row of B, or one 8-float row of a packed panel
+    (local.set $sbk (select (i32.const 32) (local.get $nb) (local.get $packed)))
     (local.set $sak4 (i32.shl (local.get $sak) (i32.const 2)))
     (local.set $o1 (i32.shl (local.get $sai) (i32.const 2)))
     (local.set $o2 (i32.shl (local.get $sai) (i32.const 3)))
@@ -266,7 +271,11 @@
         (local.set $c30 (v128.and (local.get $mask) (v128.load (local.get $pi))))
         (local.set $c31 (v128.and (local.get $mask) (v128.load offset=16 (local.get $pi))))
         (local.set $pa (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $i0) (local.get $sai)) (i32.mul (local.get $k0) (local.get $sak))) (i32.const 2))))
-        (local.set $pb (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $k0) (local.get $n)) (local.get $j0)) (i32.const 2))))
+        (local.set $pb (i32.add (local.get $b) (i32.shl
+          (if (result i32) (local.get $packed)
+            (then (i32.shl (i32.add (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $k)) (local.get $k0)) (i32.const 3)))
+            (else (i32.add (i32.mul (local.get $k0) (local.get $n)) (local.get $j0))))
+          (i32.const 2))))
         (local.set $kk (local.get $kc))
         (loop $ks
           (local.set $b0 (v128.load (local.get $pb)))
@@ -284,7 +293,7 @@
         (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $av) (local.get $b0))))
         (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $av) (local.get $b1))))
           (local.set $pa (i32.add (local.get $pa) (local.get $sak4)))
-          (local.set $pb (i32.add (local.get $pb) (local.get $nb)))
+          (local.set $pb (i32.add (local.get $pb) (local.get $sbk)))
           (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
           (br_if $ks (local.get $kk)))
         ;; ReLU: max(x, 0) with NaN kept (as tf.relu)
@@ -319,6 +328,27 @@
       (br_if $rows (i32.lt_u (local.get $i) (local.get $m))))
     (local.set $k0 (i32.add (local.get $k0) (local.get $kc)))
     (br_if $kblocks (i32.lt_u (local.get $k0) (local.get $k))))
+  )
+
+  ;; B [k,n] row-major → panels [⌈n/8⌉][k][8] for gemm's packed mode: panel p holds columns
+  ;; j0 .. j0+7, j0 = min(8p, n − 8) (the last panel moved back, as gemm's last column tile), n ≥ 8.
+  (func (export "pack_b8") (param $b i32) (param $dst i32) (param $k i32) (param $n i32)
+    (local $j i32) (local $kk i32) (local $src i32) (local $nb i32)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    (loop $panels
+      (local.set $src (i32.add (local.get $b) (i32.shl
+        (select (i32.sub (local.get $n) (i32.const 8)) (local.get $j) (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $n)))
+        (i32.const 2))))
+      (local.set $kk (local.get $k))
+      (loop $ks
+        (v128.store (local.get $dst) (v128.load (local.get $src)))
+        (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+        (local.set $src (i32.add (local.get $src) (local.get $nb)))
+        (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
+        (br_if $ks (local.get $kk)))
+      (local.set $j (i32.add (local.get $j) (i32.const 8)))
+      (br_if $panels (i32.lt_u (local.get $j) (local.get $n))))
   )
 
   ;; dx = dy · step(y), value for value as tf.mul(dy, tf.step(y)): the gradient of a ReLU from its
