@@ -7,7 +7,7 @@ import { initBackend } from '../src/backend';
 import { applyWasmPatches, appliedWasmPatches, listWasmPatches, removeWasmPatches, wasmPatchesEnabled } from '../src/backend/wasm-patches';
 import { PACK_B_MIN_M, SMALL_M, planTransposedMatMul } from '../src/backend/patches/matmul';
 import { leadingAxesSplit } from '../src/backend/patches/column-sum';
-import { tiling2x2, tilingWindows } from '../src/backend/patches/max-pool-grad';
+import { MAX_POOL_RELU_GRAD_KERNEL, maxPool2x2, maxPool2x2ReluGradient, tiling2x2, tilingWindows } from '../src/backend/patches/max-pool-grad';
 import { correctCount, sparseSoftmaxCrossEntropy } from '../src/models/losses';
 import { RELU_GRAD_KERNEL, reluGradient } from '../src/backend/patches/relu-grad';
 import { MAX_PATCH_BYTES, im2colPlan } from '../src/backend/patches/conv2d';
@@ -441,6 +441,30 @@ test('MaxPoolGrad with NaN and −∞ inputs: NaN never wins, a window of NaN or
     };
     assertClose(run('patched', fn), run('cpu', fn), 0, `maxPool grad with NaN x=[${shape}] k=${k}`);
   }
+});
+
+test('ReLU → 2×2 max pool backward in one kernel: = MaxPoolGrad then the ReLU gradient (patched wasm, cpu), bit for bit', () => {
+  const sign = (a: Float32Array) => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : v));
+  for (const shape of [[2, 26, 26, 32], [1, 7, 9, 8], [3, 4, 6, 4]] as Array<[number, number, number, number]>) {
+    const make = (fused: boolean) => () => {
+      // ReLU outputs with ties (rounded), zeros (a window of zeros passes no gradient through ReLU'), NaN, +∞.
+      const ys = data(shape, 40, -2, 3).map((v) => Math.max(0, Math.round(v)));
+      // NaN at each of the first window's four positions (one channel each), +∞ in the next window.
+      const [, , w, c] = shape;
+      [[0, 0, 1], [0, 1, 2], [1, 0, 3], [1, 1, 0]].forEach(([py, px, ch]) => (ys[(py * w + px) * c + ch] = NaN));
+      ys[3 * c] = Infinity;
+      const y = tf.tensor4d(ys, shape);
+      const p = maxPool2x2(y);
+      const dp = tf.tensor4d(data(p.shape, 41), p.shape as [number, number, number, number]);
+      if (fused) return [maxPool2x2ReluGradient(dp, y, p)];
+      const dy = tf.engine().runKernel('MaxPoolGrad', { dy: dp, input: y, output: p }, { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor;
+      return [reluGradient(dy, y)];
+    };
+    const [fused] = run('patched', make(true));
+    assert.deepEqual(sign(fused), sign(run('patched', make(false))[0]), `[${shape}] vs MaxPoolGrad + AtlasReluGrad`);
+    assert.deepEqual(sign(fused), sign(run('cpu', make(true))[0]), `[${shape}] vs cpu`);
+  }
+  assert.ok(tf.getKernel(MAX_POOL_RELU_GRAD_KERNEL, 'wasm'));
 });
 
 test('MaxPool over 2×2 tiling windows: patched = stock wasm = cpu; with NaN and −∞, patched = cpu', () => {

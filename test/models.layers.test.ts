@@ -118,3 +118,36 @@ for (const backend of ['wasm', 'cpu']) {
     }
   }
 }
+
+// conv2d with pool: 'max2x2' (the CNN's conv → ReLU → pool) = maxPool(relu(conv2d + b)), values and
+// gradients; on wasm its backward is one kernel (AtlasMaxPoolReluGrad), elsewhere MaxPoolGrad + ReLU'.
+for (const backend of ['wasm', 'cpu']) {
+  for (const xShape of [[3, 10, 10, 1], [2, 9, 7, 2]] as Array<[number, number, number, number]>) {
+    test(`conv2d relu + 2×2 max pool x=[${xShape}] on ${backend}: values and gradients = plain ops`, async () => {
+      await tf.setBackend(backend);
+      try {
+        tf.tidy(() => {
+          const f: [number, number, number, number] = [3, 3, xShape[3], 8];
+          const x = tf.tensor4d(values(tf.util.sizeFromShape(xShape), 5), xShape);
+          const w = tf.tensor4d(values(tf.util.sizeFromShape(f), 6), f);
+          const b = tf.tensor1d(values(8, 7));
+          const plain = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.maxPool(tf.relu(tf.add(tf.conv2d(p as tf.Tensor4D, q as tf.Tensor4D, 1, 'valid'), r)) as tf.Tensor4D, 2, 2, 'valid');
+          const ours = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) =>
+            conv2d(p as tf.Tensor4D, q as tf.Tensor4D, r as tf.Tensor1D, { strides: 1, pad: 'valid', activation: 'relu', inputGradient: true, pool: 'max2x2' });
+          const y = plain(x, w, b);
+          assert.deepEqual(ours(x, w, b).shape, y.shape);
+          close(ours(x, w, b).dataSync() as Float32Array, y.dataSync() as Float32Array, 'value');
+          const up = tf.tensor(values(y.size, 8), y.shape);
+          const loss = (fn: typeof plain) => (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.sum(tf.mul(fn(p, q, r), up));
+          const gPlain = tf.grads(loss(plain))([x, w, b]);
+          const gOurs = tf.grads(loss(ours))([x, w, b]);
+          ['dx', 'dW', 'db'].forEach((name, i) => close(gOurs[i].dataSync() as Float32Array, gPlain[i].dataSync() as Float32Array, name));
+        });
+        assert.throws(() => conv2d(tf.zeros([1, 5, 5, 1]) as tf.Tensor4D, tf.zeros([3, 3, 1, 4]) as tf.Tensor4D, tf.zeros([4]) as tf.Tensor1D,
+          { strides: 1, pad: 'valid', activation: 'linear', inputGradient: false, pool: 'max2x2' }), /after a ReLU only/);
+      } finally {
+        await tf.setBackend('wasm');
+      }
+    });
+  }
+}

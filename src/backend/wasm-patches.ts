@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { installTransposedMatMul } from './patches/matmul';
 import { installMissingKernels } from './patches/missing-kernels';
-import { installMaxPoolGrad } from './patches/max-pool-grad';
+import { installMaxPoolGrad, installMaxPoolReluGrad } from './patches/max-pool-grad';
 import { installMaxPool } from './patches/max-pool';
 import { installSharedCopies } from './patches/share-copies';
 import { installFusedUpdate } from './patches/fused-update';
@@ -99,6 +99,12 @@ const PATCHES: WasmPatch[] = [
     kind: 'speed',
     description: "Dropout as one kernel that draws the seeded mask in SIMD lanes (the same draws as the JS path) and is its own gradient; tf.dropout drew it in JS and ran four more kernels",
     install: installDropoutKernel,
+  },
+  {
+    name: 'pool-relu-backward',
+    kind: 'speed',
+    description: "The gradient of ReLU → 2×2 max pool in one SIMD pass (the pool's gradient times step(y)) instead of MaxPoolGrad and then the ReLU's gradient over the whole activation",
+    install: installMaxPoolReluGrad,
   },
 ];
 

@@ -39,9 +39,9 @@ export function createCnn(name: string, seed: number): Model {
       expectInput(name, x, 2, MNIST_PIXELS, 'float32');
       return tf.tidy(() => {
         const img = tf.reshape(x, [-1, MNIST_IMAGE_SIZE, MNIST_IMAGE_SIZE, 1]) as tf.Tensor4D;
-        // Each layer one fused forward kernel, also while training (./conv2d, ./dense).
-        const conv = conv2d(img, convKernel as tf.Tensor4D, convBias as tf.Tensor1D, { strides: 1, pad: 'valid', activation: 'relu', inputGradient: false });
-        const pooled = dropout(tf.maxPool(conv, 2, 2, 'valid'), 0.25, training);
+        // Each layer one fused forward kernel, also while training (./conv2d, ./dense); conv + ReLU + pool one op.
+        const conv = conv2d(img, convKernel as tf.Tensor4D, convBias as tf.Tensor1D, { strides: 1, pad: 'valid', activation: 'relu', inputGradient: false, pool: 'max2x2' });
+        const pooled = dropout(conv, 0.25, training);
         const flat = tf.reshape(pooled, [-1, FLAT]) as tf.Tensor2D;
         const hidden = dropout(dense(flat, d1Kernel as tf.Tensor2D, d1Bias as tf.Tensor1D, 'relu', true), 0.5, training);
         return dense(hidden as tf.Tensor2D, d2Kernel as tf.Tensor2D, d2Bias as tf.Tensor1D, 'linear', true);

@@ -6,8 +6,9 @@
 // pass that writes each input once: max_pool_grad_2x2 (simd-kernels.wat), unrolled for the CNN's 2×2
 // pool, else the general max_pool_grad; other pools run the JS loop below.
 import * as tf from '@tensorflow/tfjs';
-import { asWasm, overrideWasmKernel, type WasmKernelFunc } from './kernel-override';
+import { addMissingWasmKernel, asWasm, overrideWasmKernel, type WasmKernelFunc } from './kernel-override';
 import { heapOffset, simdKernels } from './simd-kernels';
+import { reluGradient } from './relu-grad';
 
 interface MaxPoolGradAttrs {
   filterSize: number | [number, number];
@@ -81,3 +82,41 @@ export const maxPoolGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 export const installMaxPoolGrad = () => overrideWasmKernel('MaxPoolGrad', () => maxPoolGrad);
+
+// The backward of ReLU → 2×2 max pool (the CNN's conv layer, src/models/conv2d.ts) as one kernel:
+// the pool's gradient times step(y) in the same pass (simd-kernels.wat max_pool_relu_grad_2x2), instead
+// of writing the 64×26×26×32 pool gradient and reading it back for the ReLU's.
+export const MAX_POOL_RELU_GRAD_KERNEL = 'AtlasMaxPoolReluGrad';
+
+const POOL_2X2 = { filterSize: 2, strides: 2, pad: 'valid' } as const;
+const pool2x2Info = (y: tf.TensorInfo) => tf.backend_util.computePool2DInfo(y.shape as [number, number, number, number], POOL_2X2.filterSize, POOL_2X2.strides, 1, POOL_2X2.pad);
+
+export const maxPoolReluGradKernel: WasmKernelFunc = ({ inputs, backend }) => {
+  const { dy, y } = inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
+  const info = y.shape.length === 4 && y.dtype === 'float32' && dy.dtype === 'float32' ? pool2x2Info(y) : undefined;
+  if (!info || !tiling2x2(info) || !tf.util.arraysEqual(dy.shape, info.outShape)) {
+    throw new Error(`${MAX_POOL_RELU_GRAD_KERNEL}: expected float32 y [b, h, w, c] (c a multiple of 4) and dy of its 2×2 pool's shape, got y [${y.shape}], dy [${dy.shape}].`);
+  }
+  const wasm = asWasm(backend);
+  const out = wasm.makeOutput(y.shape, 'float32');
+  // An odd last row/column is in no window: its gradient is 0.
+  if (info.outHeight * 2 < info.inHeight || info.outWidth * 2 < info.inWidth) (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
+  simdKernels(backend).max_pool_relu_grad_2x2(heapOffset(backend, y), heapOffset(backend, dy), heapOffset(backend, out), info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth);
+  return out;
+};
+
+export const installMaxPoolReluGrad = () => addMissingWasmKernel(MAX_POOL_RELU_GRAD_KERNEL, maxPoolReluGradKernel);
+
+/**
+ * dL/dx of y = ReLU(x) followed by p = maxPool(y, 2×2, stride 2, 'valid'), from dL/dp: one kernel where
+ * the backend has it and the windows tile y, else MaxPoolGrad and the ReLU's gradient.
+ */
+export function maxPool2x2ReluGradient(dp: tf.Tensor, y: tf.Tensor, p: tf.Tensor): tf.Tensor {
+  const fused = tf.getKernel(MAX_POOL_RELU_GRAD_KERNEL, tf.getBackend()) !== undefined && y.rank === 4 && y.dtype === 'float32' && tiling2x2(pool2x2Info(y));
+  if (fused) return tf.engine().runKernel(MAX_POOL_RELU_GRAD_KERNEL, { dy: dp, y }) as tf.Tensor;
+  const dy = tf.engine().runKernel('MaxPoolGrad', { dy: dp, input: y, output: p }, POOL_2X2 as unknown as tf.NamedAttrMap) as tf.Tensor;
+  return reluGradient(dy, y);
+}
+
+/** The 2×2 max pool (stride 2, 'valid') that maxPool2x2ReluGradient differentiates. */
+export const maxPool2x2 = (y: tf.Tensor4D): tf.Tensor4D => tf.engine().runKernel('MaxPool', { x: y }, POOL_2X2 as unknown as tf.NamedAttrMap) as tf.Tensor4D;
