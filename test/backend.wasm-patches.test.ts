@@ -222,13 +222,23 @@ test('empty tensors and a bias that is not one per column go to the stock kernel
     }
     // conv filter gradient of an empty batch: zeros, and im2col writes nothing
     out.push(tf.grad((f: tf.Tensor) => tf.sum(tf.conv2d(tf.ones([0, 5, 5, 1]) as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid')))(tf.ones([3, 3, 1, 8])));
+    // the new kernels on empty tensors: dropout (and its gradient), a convolution of an empty batch
+    // or of zero channels, the ReLU → pool backward of an empty batch
+    const e = tf.ones([0, 3]);
+    out.push(dropoutWithSeed(e, 0.5, 1), tf.grad((v: tf.Tensor) => tf.sum(dropoutWithSeed(v, 0.5, 1)))(e));
+    out.push(tf.fused.conv2d({ x: tf.ones([0, 6, 6, 1]) as tf.Tensor4D, filter: tf.ones([3, 3, 1, 8]) as tf.Tensor4D, strides: 1, pad: 'valid', activation: 'relu' }));
+    out.push(tf.conv2d(tf.ones([1, 6, 6, 0]) as tf.Tensor4D, tf.ones([3, 3, 0, 8]) as tf.Tensor4D, 1, 'valid'));
+    const y0 = tf.ones([0, 4, 4, 4]) as tf.Tensor4D;
+    out.push(maxPool2x2ReluGradient(tf.ones([0, 2, 2, 4]), y0, maxPool2x2(y0)));
     out.push(tf.add(tf.ones([64, 64]), 1)); // allocations after: a corrupted heap fails here
     return out;
   };
   const got = run('patched', f);
-  assert.equal(got.length, 102);
+  assert.equal(got.length, 107);
   assert.deepEqual(got[100], new Float32Array(72));
-  assert.ok(got[101].every((v) => v === 2));
+  assert.deepEqual(got.slice(101, 106).map((a) => a.length), [0, 0, 0, 4 * 4 * 8, 0]);
+  assert.ok(got[104].every((v) => v === 0), 'a convolution over zero channels is 0');
+  assert.ok(got[106].every((v) => v === 2));
   // A bias [n, 1] broadcasts per row (cpu); our kernels add one bias per column, so they must not take it.
   const g = () => [tf.fused.matMul({ a: tf.tensor2d(data([8, 8], 17), [8, 8]), b: tf.eye(8) as tf.Tensor2D, bias: tf.tensor2d([0, 100, 200, 300, 400, 500, 600, 700], [8, 1]) })];
   assert.throws(() => run('stock', g)); // stock wasm refuses a rank-2 bias: the patched one must not give wrong numbers
@@ -348,6 +358,11 @@ test('convolutions the im2col path does not take go to the stock kernel', () => 
   const big = Math.ceil(Math.sqrt(MAX_PATCH_BYTES / 4 / 9)) + 2;
   assert.equal(im2colPlan(info([1, big, big, 1]), info([3, 3, 1, 8]), attrs), undefined); // patches over the cap
   assert.ok(im2colPlan(info([1, big - 40, big - 40, 1]), info([3, 3, 1, 8]), attrs));
+  // Zero input channels: taken (stock XNNPACK fails on them), the output is act(bias).
+  assert.ok(im2colPlan(info([1, 6, 6, 0]), info([3, 3, 0, 8]), attrs));
+  const none = () => [tf.conv2d(tf.ones([1, 6, 6, 0]) as tf.Tensor4D, tf.ones([3, 3, 0, 8]) as tf.Tensor4D, 1, 'valid'),
+    tf.fused.conv2d({ x: tf.ones([1, 6, 6, 0]) as tf.Tensor4D, filter: tf.ones([3, 3, 0, 8]) as tf.Tensor4D, strides: 1, pad: 'valid', bias: tf.tensor1d([-1, 2, -3, 4, 0.5, -0.5, 0, 7]), activation: 'relu' })];
+  assert.deepEqual(run('patched', none), run('cpu', none));
   // ...and still compute the right thing there (dilation through stock XNNPACK).
   const fn = () => [tf.conv2d(tf.tensor4d(data([1, 7, 7, 1], 26), [1, 7, 7, 1]), tf.tensor4d(data([3, 3, 1, 8], 27), [3, 3, 1, 8]), 1, 'valid', 'NHWC', 2)];
   assertClose(run('patched', fn), run('cpu', fn), 1e-5, 'dilated conv2d');
@@ -386,6 +401,9 @@ test('dropout in one kernel: the mask of createRng(seed), bit for bit as the JS 
   assert.throws(() => dropoutThreshold(1), /dropout rate must be in \[0, 1/);
   assert.throws(() => dropoutThreshold(-0.1), /dropout rate must be in \[0, 1/);
   assert.throws(() => dropoutThreshold(NaN), /dropout rate must be in \[0, 1/);
+  for (const where of ['patched', 'cpu'] as const) {
+    assert.throws(() => run(where, () => [dropoutWithSeed(tf.ones([8]), 0.5, 1.5)]), /Seed must be a finite integer/, `${where}: a fractional seed`);
+  }
 });
 
 test('UnsortedSegmentSum (missing in stock wasm): gather gradient and the op itself equal cpu', () => {
@@ -453,6 +471,10 @@ test('ReLU → 2×2 max pool backward in one kernel: = MaxPoolGrad then the ReLU
       const [, , w, c] = shape;
       [[0, 0, 1], [0, 1, 2], [1, 0, 3], [1, 1, 0]].forEach(([py, px, ch]) => (ys[(py * w + px) * c + ch] = NaN));
       ys[3 * c] = Infinity;
+      // ...and in an odd last row or column, which no window covers: 0 · step(NaN) is NaN there too.
+      const [, h] = shape;
+      ys[((h - 1) * w + 1) * c + 2] = NaN;
+      ys[(w - 1) * c + 3] = NaN;
       const y = tf.tensor4d(ys, shape);
       const p = maxPool2x2(y);
       const dp = tf.tensor4d(data(p.shape, 41), p.shape as [number, number, number, number]);

@@ -10,7 +10,8 @@ export interface Rng {
   int(n: number): number;
 }
 
-function checkSeed(seed: number): number {
+/** A seed as the PRNG takes it (its low 32 bits); a clear error unless it is a finite integer. */
+export function checkSeed(seed: number): number {
   if (!Number.isFinite(seed) || !Number.isInteger(seed)) {
     throw new Error(`Seed must be a finite integer, got ${seed}.`);
   }

@@ -2,10 +2,10 @@
 // u ≥ rate (probability 1 − rate, as tf.dropout's floor(u + 1 − rate)) and scaled by 1 / (1 − rate);
 // its gradient is the same mask. Draws come from src/data/random.ts's PRNG: on wasm inside one
 // kernel (src/backend/patches/dropout.ts), elsewhere in JS and one multiply. tf.dropout drew the
-// mask with seedrandom's alea in JS and applied it with four more kernels: ≈ 4 ms of the CNN's
-// 40 ms step (profiled), against ≈ 0.2 ms for the kernel.
+// mask with seedrandom's alea in JS and applied it with four more kernels: ≈ 5 ms of the CNN's
+// 40 ms step (profiled: the draws ≈ 4 ms, the kernels ≈ 1 ms), against ≈ 0.25 ms for the kernel.
 import * as tf from '@tensorflow/tfjs';
-import { createRng, deriveSeed } from '../data/random';
+import { checkSeed, createRng, deriveSeed } from '../data/random';
 import { DROPOUT_KERNEL, dropoutThreshold, hasDropoutKernel, type DropoutAttrs } from '../backend/patches/dropout';
 
 tf.registerGradient({
@@ -15,12 +15,13 @@ tf.registerGradient({
 
 /** x with the mask of createRng(seed)'s draws applied (element i kept when draw i ≥ rate). */
 export function dropoutWithSeed(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
-  dropoutThreshold(rate); // the range check, on every backend
+  dropoutThreshold(rate); // the range checks, on every backend
+  const s = checkSeed(seed);
   if (hasDropoutKernel() && x.dtype === 'float32') {
-    const attrs: DropoutAttrs = { seed, rate };
+    const attrs: DropoutAttrs = { seed: s, rate };
     return tf.engine().runKernel(DROPOUT_KERNEL, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
   }
-  const rng = createRng(seed);
+  const rng = createRng(s);
   const scale = 1 / (1 - rate);
   const mask = new Float32Array(x.size);
   for (let i = 0; i < mask.length; i++) mask[i] = rng.next() >= rate ? scale : 0;

@@ -37,6 +37,19 @@ export function im2colPlan(x: tf.TensorInfo, filter: tf.TensorInfo, a: Conv2DAtt
   return { info, rows, k };
 }
 
+/** act(bias) in every output of a convolution over zero input channels (stock XNNPACK fails on them). */
+function emptySum(wasm: ReturnType<typeof asWasm>, outShape: number[], bias: tf.TensorInfo | undefined, relu: boolean): tf.TensorInfo {
+  const out = wasm.makeOutput(outShape, 'float32');
+  const o = wasm.typedArrayFromHeap(out) as Float32Array;
+  const oc = outShape[outShape.length - 1];
+  const b = bias ? (wasm.typedArrayFromHeap(bias) as Float32Array) : undefined;
+  for (let i = 0; i < o.length; i++) {
+    const v = b ? b[i % oc] : 0;
+    o[i] = relu && v < 0 ? 0 : v;
+  }
+  return out;
+}
+
 export function createConv2D(stock: WasmKernelFunc): WasmKernelFunc {
   return (args) => {
     const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
@@ -46,6 +59,7 @@ export function createConv2D(stock: WasmKernelFunc): WasmKernelFunc {
     const { info, rows, k } = plan;
     const { backend } = args;
     const wasm = asWasm(backend);
+    if (k === 0) return emptySum(wasm, info.outShape, bias, a.activation === 'relu'); // no channels: no product to run
     const patches = wasm.makeOutput([k, rows], 'float32');
     try {
       im2colTransposed(backend, x!, patches, info);

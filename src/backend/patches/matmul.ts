@@ -4,9 +4,10 @@
 // tensor — and a weight matrix is a new tensor after every optimizer step, so packing cost as much as
 // the product (64×784×128: 0.98 ms on fresh weights against 0.49 ms on packed ones).
 // Routing of a 2-D product C[m,n] = op(A)·op(B) here:
-//  - m ≥ TILE_M and n ≥ TILE_N, B not transposed: simd-kernels.wat `gemm` (4×8 register tiles, B read
-//    in place (or from column panels when m ≥ PACK_B_MIN_M), A plain or read transposed through strides: dW = Xᵀ·dY needs no transpose); as fast
-//    as XNNPACK's kernel on packed weights, with no packing;
+//  - m ≥ TILE_M and n ≥ TILE_N, B not transposed: simd-kernels.wat `gemm` (4×8 register tiles, A plain
+//    or read transposed through strides: dW = Xᵀ·dY needs no transpose; B read in place below
+//    PACK_B_MIN_M rows, where packing would cost as much as it saves, and from 8-column panels above);
+//    as fast as XNNPACK's kernel on packed weights, without packing the weights of a forward pass;
 //  - m ≤ SMALL_M (batch 1), no transpose: `gemm_small` (one row at a time);
 //  - a transposed B: rewritten as a plain product on an explicit transpose, choosing the cheaper of
 //    C = op(A)·op(B) or C = (op(B)ᵀ·op(A)ᵀ)ᵀ (planTransposedMatMul), then routed as above;
@@ -73,10 +74,16 @@ export function tiledProduct(backend: KernelArgs['backend'], a: tf.TensorInfo, b
   const kernels = simdKernels(backend);
   const out = wasm.makeOutput(outShape, 'float32');
   const [sai, sak] = transposedA ? [1, m] : [k, 1];
-  const packed = m >= PACK_B_MIN_M ? wasm.makeOutput([Math.ceil(n / TILE_N) * TILE_N * k], 'float32') : undefined;
+  let packed: tf.TensorInfo | undefined;
   try {
-    if (packed) kernels.pack_b8(heapOffset(backend, b), heapOffset(backend, packed), k, n);
+    if (m >= PACK_B_MIN_M) {
+      packed = wasm.makeOutput([Math.ceil(n / TILE_N) * TILE_N * k], 'float32');
+      kernels.pack_b8(heapOffset(backend, b), heapOffset(backend, packed), k, n);
+    }
     kernels.gemm(heapOffset(backend, a), heapOffset(backend, packed ?? b), bias ? heapOffset(backend, bias) : 0, heapOffset(backend, out), m, k, n, relu ? 1 : 0, sai, sak, packed ? 1 : 0);
+  } catch (e) {
+    wasm.disposeData(out.dataId);
+    throw e;
   } finally {
     if (packed) wasm.disposeData(packed.dataId);
   }

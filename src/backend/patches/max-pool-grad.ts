@@ -99,8 +99,18 @@ export const maxPoolReluGradKernel: WasmKernelFunc = ({ inputs, backend }) => {
   }
   const wasm = asWasm(backend);
   const out = wasm.makeOutput(y.shape, 'float32');
-  // An odd last row/column is in no window: its gradient is 0.
-  if (info.outHeight * 2 < info.inHeight || info.outWidth * 2 < info.inWidth) (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
+  const { batchSize: nb, inHeight: H, inWidth: W, inChannels: C } = info;
+  if (info.outHeight * 2 < H || info.outWidth * 2 < W) {
+    // An odd last row/column is in no window: the pool passes it 0, and 0 · step(y) is NaN where y is.
+    const ys = wasm.typedArrayFromHeap(y) as Float32Array;
+    const o = wasm.typedArrayFromHeap(out) as Float32Array;
+    for (let b = 0; b < nb; b++) {
+      for (let iy = 0; iy < H; iy++) {
+        const from = iy < info.outHeight * 2 ? info.outWidth * 2 : 0; // the uncovered columns of this row
+        for (let i = ((b * H + iy) * W + from) * C, end = ((b * H + iy) * W + W) * C; i < end; i++) o[i] = Number.isNaN(ys[i]) ? NaN : 0;
+      }
+    }
+  }
   simdKernels(backend).max_pool_relu_grad_2x2(heapOffset(backend, y), heapOffset(backend, dy), heapOffset(backend, out), info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth);
   return out;
 };

@@ -202,9 +202,10 @@
   ;; strides (element (i, kk) at a + 4·(i·sai + kk·sak)): sai = k, sak = 1 for A row-major [m,k];
   ;; sai = 1, sak = m for A stored transposed ([k,m], as in dW = Xᵀ·dY), so no transpose is made.
   ;; Tiles of 4 rows × 8 columns held in 8 vector registers while k is walked, reading B's rows in
-  ;; place: unlike XNNPACK there is no packed copy of B to build, which costs as much as the product
-  ;; when B is a weight matrix that changed since the last step. The last row/column tile is moved
-  ;; back to end at m/n (it overlaps the one before and writes the same values again). Each element
+  ;; place (or from pack_b8's panels, see `packed` below): unlike XNNPACK, no packed copy of a weight
+  ;; matrix that changed since the last step has to be built for a forward pass, where it costs as
+  ;; much as the product. The last row/column tile is moved back to end at m/n (it overlaps the one
+  ;; before and writes the same values again). Each element
   ;; is bias + Σₖ A[i,kk]·B[kk,j] summed in kk order, as XNNPACK's kernel does.
   ;; k is walked in blocks of 256 so that B's block (256 × n) stays in cache while every row tile
   ;; uses it (the CNN's 64×5408×256 product otherwise streams B's 5.5 MB from memory once per row
