@@ -87,7 +87,10 @@ const matmulCases: Array<[number[], number[], boolean, boolean]> = [
   [[6, 300], [300, 10], false, false], // k > 256 with edge tiles: one block
   [[300, 20], [20, 12], false, false], // m ≥ PACK_B_MIN_M: B packed in column panels, the last one moved back
   [[40, 260], [40, 16], true, false], // packed B, A read transposed
-  [[256, 300], [300, 24], false, false], // packed B, whole tiles, k in blocks
+  [[256, 300], [300, 24], false, false], // packed B (16-wide panels), the last one moved back
+  [[7, 30], [30, 33], false, false], // odd m and n: the last row and column tiles moved back
+  [[8, 520], [520, 32], false, false], // whole tiles, k in blocks of 256 (256 + 256 + 8)
+  [[300, 256], [300, 32], true, false], // packed, whole tiles, k in blocks, A read transposed
 ];
 
 test('BatchMatMul: patched = stock wasm = cpu, values and gradients, for every transpose/batch case', () => {
