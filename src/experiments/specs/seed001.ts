@@ -25,7 +25,7 @@ export const seed001: ExperimentSpec = {
     smoke: smokeMnist(128, 100),
     default: {
       data: mnist(10000, 10000), epochs: 10, seeds: [0],
-      note: 'The CNN is the slowest model here (about 1.5–2.4k training images/s per core, by optimizer, in the December 2026 default run): 10k of the 60k training images (stratified), the full test set, all 10 epochs, 1 seed.',
+      note: 'The CNN is the slowest model here (about 1.1–2.4k training images/s per core, by optimizer and machine, in the December 2026 default runs): 10k of the 60k training images (stratified), the full test set, all 10 epochs, 1 seed.',
     },
     full: { data: FULL_MNIST_DATA, epochs: 10, seeds: SEEDS_3 },
   },
