@@ -159,6 +159,43 @@ test('collapse to chance is recognised (seed 004\'s RMSprop at lr 0.01 ended at 
   assert.equal(collapsedToChance({ ...base, status: 'diverged', epochs: [epoch(2.3015, 0.1135)] }), false);
 });
 
+test('a worker whose runner is killed stops training within a second, not at the end of its run', { skip: process.platform !== 'linux' && 'reads /proc and ps --ppid' }, async () => {
+  const { spawn, execFileSync } = await import('node:child_process');
+  const resultsDir = tmp();
+  // Default-profile Karate conv1d runs take ~20 s each on one core.
+  const runner = spawn(process.execPath, ['--import', 'tsx', 'src/experiments/cli.ts', 'seed003-karate-conv1d', '--jobs', '1', '--results', resultsDir], { stdio: 'ignore' });
+  const workerPids = () => {
+    try {
+      return execFileSync('ps', ['-o', 'pid=', '--ppid', String(runner.pid)], { encoding: 'utf8' }).split('\n').map(Number).filter(Boolean);
+    } catch {
+      return []; // ps exits 1 when there is none
+    }
+  };
+  let workers: number[] = [];
+  for (let i = 0; i < 600 && workers.length === 0; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    workers = workerPids();
+  }
+  assert.equal(workers.length, 1, 'the runner started its worker');
+  await new Promise((r) => setTimeout(r, 4000)); // backend up, first run well under way
+  // Gone, or a zombie nobody has reaped yet (PID 1 of a container may not reap).
+  const alive = (pid: number) => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+  assert.ok(alive(workers[0]), 'the worker is training');
+  runner.kill('SIGKILL');
+  const t0 = Date.now();
+  while (alive(workers[0]) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
+  const stoppedAfter = Date.now() - t0;
+  if (alive(workers[0])) process.kill(workers[0], 'SIGKILL');
+  fs.rmSync(resultsDir, { recursive: true, force: true });
+  assert.ok(stoppedAfter < 2000, `the orphaned worker stopped after ${stoppedAfter} ms`);
+});
+
 test('a real interruption (runner killed mid-sweep) loses nothing written; the next invocation resumes', async () => {
   const { spawn } = await import('node:child_process');
   const resultsDir = tmp();

@@ -15,8 +15,14 @@ function send(message: WorkerMessage): void {
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error('src/experiments/worker is started by the experiment runner (child_process.fork), not directly.');
-  // The runner died or was interrupted: stop now rather than finish a run nobody will record.
+  // The runner died or was interrupted: stop now rather than finish a run nobody will record. The
+  // 'disconnect' event waits for the event loop, i.e. for the end of a run (a minute and more), so the
+  // progress callback also checks, every STEP_EVENT_MS, that the parent is still this process's parent.
   process.on('disconnect', () => process.exit(0));
+  const parent = process.ppid;
+  const exitIfOrphaned = () => {
+    if (process.ppid !== parent) process.exit(0);
+  };
   installCliErrorHandlers('experiment worker');
   const backend = await initBackend();
   if (!process.connected) process.exit(0); // the runner went away while the backend started
@@ -33,6 +39,7 @@ async function main(): Promise<void> {
           if (now - lastStep < STEP_EVENT_MS) return;
           lastStep = now;
         }
+        exitIfOrphaned();
         send({ type: 'progress', id: msg.id, event });
       };
       const outcome = await executeRun(msg.config, progress);
