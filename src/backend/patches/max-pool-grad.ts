@@ -42,7 +42,7 @@ export const maxPoolGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
     if (OH * KH < H || OW * KW < W) (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
     const k = simdKernels(backend);
     const [xAt, dyAt, dxAt] = [heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, out)];
-    if (tiling2x2(info)) k.max_pool_grad_2x2(xAt, dyAt, dxAt, nb, H, W, C, OH, OW);
+    if (tiling2x2(info)) k.max_pool_grad_2x2(xAt, dyAt, dxAt, nb, H, W, C, OH, OW, 0);
     else k.max_pool_grad(xAt, dyAt, dxAt, nb, H, W, C, OH, OW, KH, KW);
     return out;
   }
@@ -84,7 +84,7 @@ export const maxPoolGrad: WasmKernelFunc = ({ inputs, backend, attrs }) => {
 export const installMaxPoolGrad = () => overrideWasmKernel('MaxPoolGrad', () => maxPoolGrad);
 
 // The backward of ReLU → 2×2 max pool (the CNN's conv layer, src/models/conv2d.ts) as one kernel:
-// the pool's gradient times step(y) in the same pass (simd-kernels.wat max_pool_relu_grad_2x2), instead
+// the pool's gradient times step(y) in the same pass (simd-kernels.wat max_pool_grad_2x2 with relu = 1), instead
 // of writing the 64×26×26×32 pool gradient and reading it back for the ReLU's.
 export const MAX_POOL_RELU_GRAD_KERNEL = 'AtlasMaxPoolReluGrad';
 
@@ -111,7 +111,7 @@ export const maxPoolReluGradKernel: WasmKernelFunc = ({ inputs, backend }) => {
       }
     }
   }
-  simdKernels(backend).max_pool_relu_grad_2x2(heapOffset(backend, y), heapOffset(backend, dy), heapOffset(backend, out), info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth);
+  simdKernels(backend).max_pool_grad_2x2(heapOffset(backend, y), heapOffset(backend, dy), heapOffset(backend, out), nb, H, W, C, info.outHeight, info.outWidth, 1);
   return out;
 };
 

@@ -16,7 +16,6 @@ export interface SimdKernels {
   max_pool_grad: Fn;
   relu_grad: Fn;
   max_pool_grad_2x2: Fn;
-  max_pool_relu_grad_2x2: Fn;
   max_pool_2x2: Fn;
   im2col_row: Fn;
   dropout: Fn;

@@ -492,65 +492,11 @@
   ;; inputs of a window are compared in max_pool_grad's order (strict > from −∞, so the first maximum
   ;; wins and NaN never does), and input p receives dy where it won and no later one did. dy is read
   ;; in order (one pointer), dx is addressed as x plus a fixed distance; no multiplication per element.
+  ;; relu ≠ 0 (x the output of a ReLU): each value is also multiplied by step(x), value for value as
+  ;; relu_grad(max_pool_grad_2x2(dy), x), so the CNN's ReLU → pool backward is one pass, without
+  ;; writing and re-reading the 1.4 M-value pool gradient.
   (func (export "max_pool_grad_2x2") (param $x i32) (param $dy i32) (param $dx i32) (param $batch i32)
-        (param $h i32) (param $w i32) (param $c i32) (param $oh i32) (param $ow i32)
-    (local $rowb i32) (local $pixb i32) (local $diag i32) (local $tox i32) (local $b i32) (local $oy i32)
-    (local $q i32) (local $wend i32) (local $rend i32) (local $g i32)
-    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $best v128)
-    (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128) (local $gv v128)
-    (local.set $pixb (i32.shl (local.get $c) (i32.const 2)))
-    (local.set $rowb (i32.mul (local.get $w) (local.get $pixb)))
-    (local.set $diag (i32.add (local.get $rowb) (local.get $pixb)))
-    (local.set $tox (i32.sub (local.get $dx) (local.get $x)))
-    (local.set $g (local.get $dy))
-    (local.set $b (i32.const 0))
-    (loop $images
-      (local.set $oy (i32.const 0))
-      (loop $orows
-        ;; the window row's first input, and where its last window ends
-        (local.set $q (i32.add (local.get $x) (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.shl (local.get $oy) (i32.const 1))) (local.get $rowb))))
-        (local.set $rend (i32.add (local.get $q) (i32.shl (i32.mul (local.get $ow) (local.get $pixb)) (i32.const 1))))
-        (loop $windows
-          (local.set $wend (i32.add (local.get $q) (local.get $pixb)))
-          (loop $chans
-            (local.set $v0 (v128.load (local.get $q)))
-            (local.set $v1 (v128.load (i32.add (local.get $q) (local.get $pixb))))
-            (local.set $v2 (v128.load (i32.add (local.get $q) (local.get $rowb))))
-            (local.set $v3 (v128.load (i32.add (local.get $q) (local.get $diag))))
-            (local.set $m0 (f32x4.gt (local.get $v0) (v128.const f32x4 -inf -inf -inf -inf)))
-            (local.set $best (v128.bitselect (local.get $v0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $m0)))
-            (local.set $m1 (f32x4.gt (local.get $v1) (local.get $best)))
-            (local.set $best (v128.bitselect (local.get $v1) (local.get $best) (local.get $m1)))
-            (local.set $m2 (f32x4.gt (local.get $v2) (local.get $best)))
-            (local.set $best (v128.bitselect (local.get $v2) (local.get $best) (local.get $m2)))
-            (local.set $m3 (f32x4.gt (local.get $v3) (local.get $best)))
-            ;; keep only the last input that raised the maximum
-            (local.set $m2 (v128.andnot (local.get $m2) (local.get $m3)))
-            (local.set $m1 (v128.andnot (local.get $m1) (v128.or (local.get $m2) (local.get $m3))))
-            (local.set $m0 (v128.andnot (local.get $m0) (v128.or (local.get $m1) (v128.or (local.get $m2) (local.get $m3)))))
-            (local.set $gv (v128.load (local.get $g)))
-            (v128.store (i32.add (local.get $q) (local.get $tox)) (v128.and (local.get $gv) (local.get $m0)))
-            (v128.store (i32.add (i32.add (local.get $q) (local.get $tox)) (local.get $pixb)) (v128.and (local.get $gv) (local.get $m1)))
-            (v128.store (i32.add (i32.add (local.get $q) (local.get $tox)) (local.get $rowb)) (v128.and (local.get $gv) (local.get $m2)))
-            (v128.store (i32.add (i32.add (local.get $q) (local.get $tox)) (local.get $diag)) (v128.and (local.get $gv) (local.get $m3)))
-            (local.set $g (i32.add (local.get $g) (i32.const 16)))
-            (local.set $q (i32.add (local.get $q) (i32.const 16)))
-            (br_if $chans (i32.lt_u (local.get $q) (local.get $wend))))
-          ;; skip the window's second column
-          (local.set $q (i32.add (local.get $q) (local.get $pixb)))
-          (br_if $windows (i32.lt_u (local.get $q) (local.get $rend))))
-        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
-        (br_if $orows (i32.lt_u (local.get $oy) (local.get $oh))))
-      (local.set $b (i32.add (local.get $b) (i32.const 1)))
-      (br_if $images (i32.lt_u (local.get $b) (local.get $batch))))
-  )
-
-  ;; max_pool_grad_2x2 and then a ReLU's gradient from its output, in one pass: each input p receives
-  ;; (dy where it won, else 0) · step(x[p]) (step as in relu_grad), value for value as relu_grad(max_pool_grad_2x2(dy), x) (x is
-  ;; the ReLU's output, the pool's input): the CNN's conv → ReLU → pool backward without writing,
-  ;; re-reading and multiplying the 1.4 M-value pool gradient in a second pass.
-  (func (export "max_pool_relu_grad_2x2") (param $x i32) (param $dy i32) (param $dx i32) (param $batch i32)
-        (param $h i32) (param $w i32) (param $c i32) (param $oh i32) (param $ow i32)
+        (param $h i32) (param $w i32) (param $c i32) (param $oh i32) (param $ow i32) (param $relu i32)
     (local $rowb i32) (local $pixb i32) (local $diag i32) (local $tox i32) (local $b i32) (local $oy i32)
     (local $q i32) (local $wend i32) (local $rend i32) (local $g i32)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $best v128)
@@ -588,10 +534,20 @@
             (local.set $m1 (v128.andnot (local.get $m1) (v128.or (local.get $m2) (local.get $m3))))
             (local.set $m0 (v128.andnot (local.get $m0) (v128.or (local.get $m1) (v128.or (local.get $m2) (local.get $m3)))))
             (local.set $gv (v128.load (local.get $g)))
-            (v128.store (i32.add (local.get $q) (local.get $tox)) (f32x4.mul (v128.and (local.get $gv) (local.get $m0)) (v128.bitselect (local.get $v0) (v128.bitselect (local.get $one) (local.get $zero) (f32x4.gt (local.get $v0) (local.get $zero))) (f32x4.ne (local.get $v0) (local.get $v0)))))
-            (v128.store (i32.add (i32.add (local.get $q) (local.get $tox)) (local.get $pixb)) (f32x4.mul (v128.and (local.get $gv) (local.get $m1)) (v128.bitselect (local.get $v1) (v128.bitselect (local.get $one) (local.get $zero) (f32x4.gt (local.get $v1) (local.get $zero))) (f32x4.ne (local.get $v1) (local.get $v1)))))
-            (v128.store (i32.add (i32.add (local.get $q) (local.get $tox)) (local.get $rowb)) (f32x4.mul (v128.and (local.get $gv) (local.get $m2)) (v128.bitselect (local.get $v2) (v128.bitselect (local.get $one) (local.get $zero) (f32x4.gt (local.get $v2) (local.get $zero))) (f32x4.ne (local.get $v2) (local.get $v2)))))
-            (v128.store (i32.add (i32.add (local.get $q) (local.get $tox)) (local.get $diag)) (f32x4.mul (v128.and (local.get $gv) (local.get $m3)) (v128.bitselect (local.get $v3) (v128.bitselect (local.get $one) (local.get $zero) (f32x4.gt (local.get $v3) (local.get $zero))) (f32x4.ne (local.get $v3) (local.get $v3)))))
+            (local.set $m0 (v128.and (local.get $gv) (local.get $m0)))
+            (local.set $m1 (v128.and (local.get $gv) (local.get $m1)))
+            (local.set $m2 (v128.and (local.get $gv) (local.get $m2)))
+            (local.set $m3 (v128.and (local.get $gv) (local.get $m3)))
+            ;; relu: times step(x) (1 where x > 0, NaN where x is NaN, else 0), as relu_grad
+            (if (local.get $relu) (then
+              (local.set $m0 (f32x4.mul (local.get $m0) (v128.bitselect (local.get $v0) (v128.bitselect (local.get $one) (local.get $zero) (f32x4.gt (local.get $v0) (local.get $zero))) (f32x4.ne (local.get $v0) (local.get $v0)))))
+              (local.set $m1 (f32x4.mul (local.get $m1) (v128.bitselect (local.get $v1) (v128.bitselect (local.get $one) (local.get $zero) (f32x4.gt (local.get $v1) (local.get $zero))) (f32x4.ne (local.get $v1) (local.get $v1)))))
+              (local.set $m2 (f32x4.mul (local.get $m2) (v128.bitselect (local.get $v2) (v128.bitselect (local.get $one) (local.get $zero) (f32x4.gt (local.get $v2) (local.get $zero))) (f32x4.ne (local.get $v2) (local.get $v2)))))
+              (local.set $m3 (f32x4.mul (local.get $m3) (v128.bitselect (local.get $v3) (v128.bitselect (local.get $one) (local.get $zero) (f32x4.gt (local.get $v3) (local.get $zero))) (f32x4.ne (local.get $v3) (local.get $v3)))))))
+            (v128.store (i32.add (local.get $q) (local.get $tox)) (local.get $m0))
+            (v128.store (i32.add (i32.add (local.get $q) (local.get $tox)) (local.get $pixb)) (local.get $m1))
+            (v128.store (i32.add (i32.add (local.get $q) (local.get $tox)) (local.get $rowb)) (local.get $m2))
+            (v128.store (i32.add (i32.add (local.get $q) (local.get $tox)) (local.get $diag)) (local.get $m3))
             (local.set $g (i32.add (local.get $g) (i32.const 16)))
             (local.set $q (i32.add (local.get $q) (i32.const 16)))
             (br_if $chans (i32.lt_u (local.get $q) (local.get $wend))))
