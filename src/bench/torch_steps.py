@@ -7,7 +7,8 @@ the benchmark can interleave them with ours in one run. One JSON object per line
   -> {"cmd": "run", "case": ..., "steps": N}
   <- {"ok": true, "wallMs": <per step>, "cpuMs": <per step>}
 Each step is the training loop's: slice a batch from a pre-shuffled full-size buffer, forward,
-loss, backward, optimizer step, and read the loss back (as our loop does at lossReadEvery = 1).
+loss and the batch's correct count, backward, optimizer step, [loss·b, correct] added into a running
+total, and the loss read back (as our loop does at lossReadEvery = 1).
 """
 import json
 import sys
@@ -86,16 +87,21 @@ class Stepper:
         self.loss_fn = nn.CrossEntropyLoss()
         self.cursor = 0
         self.batches = N // self.batch
+        self.totals = torch.zeros(2)
 
     def step(self):
         off = (self.cursor % self.batches) * self.batch
         self.cursor += 1
         x, y = self.x[off:off + self.batch], self.y[off:off + self.batch]
         self.opt.zero_grad(set_to_none=True)
-        loss = self.loss_fn(self.model(x), y)
+        logits = self.model(x)
+        loss = self.loss_fn(logits, y)
         loss.backward()
         self.opt.step()
-        return loss.item()
+        with torch.no_grad():
+            correct = (logits.argmax(1) == y).sum()
+            self.totals += torch.stack([loss * self.batch, correct.float()])
+        return self.totals[0].item()
 
     def run(self, steps):
         w0, c0 = time.perf_counter(), time.process_time()
