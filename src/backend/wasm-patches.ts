@@ -37,7 +37,7 @@ const PATCHES: WasmPatch[] = [
   {
     name: 'matmul-transpose-xnnpack',
     kind: 'speed',
-    description: 'BatchMatMul/_FusedMatMul: products of ≥ 4×8 in a tiled SIMD kernel that reads the weights of a forward pass in place (XNNPACK re-packs them after every update) and packs the right operand only from 256 rows on, transposed operands without the naive loop, few-row products without packing',
+    description: 'BatchMatMul/_FusedMatMul: products of ≥ 4×8 in a tiled SIMD kernel that reads the weights of a forward pass in place (XNNPACK re-packs them after every update) and packs the right operand only from 64 rows on, transposed operands without the naive loop, few-row products without packing',
     install: installTransposedMatMul,
   },
   {

@@ -58,12 +58,13 @@ export const TILE_M = 4;
 export const TILE_N = 8;
 
 /**
- * Row count from which B is first copied into column panels (simd-kernels.wat pack_b8): the copy of
- * k·n floats is then at most 1/64 of the product's reads of B, and the tiles read B contiguously
- * (dW and dX of the CNN's 5408×256 layer, 5408×64×256 and 5408×256×64: 10–30 % faster; with 64 rows,
- * as in a forward pass at batch 64, the copy cost as much as it saved).
+ * Row count from which B is first copied into column panels (simd-kernels.wat pack_b8): with 16 or
+ * more row tiles reading every strip of B, the copy of k·n floats costs less than the strided reads
+ * it saves. Measured on the raw kernels, copy included: 64×784×128 (the MLP's first layer at batch
+ * 64) 0.43 → 0.39 ms, 64×128×64 8 % faster, 64×5408×256 unchanged; 32 rows broke even, 8–16 rows
+ * lost 7–30 %. The CNN's dW and dX products (5408 rows) gained 10–30 %.
  */
-export const PACK_B_MIN_M = 256;
+export const PACK_B_MIN_M = 64;
 
 /**
  * C = op(A)·B without packing (simd-kernels.wat gemm): A row-major [m,k], or stored transposed
