@@ -49,8 +49,8 @@ async function waitFor(what: string, ok: () => boolean | Promise<boolean>, timeo
 interface RedisServer { url: string; port: number; stop(): Promise<void> }
 
 /** A redis-server of our own; with `tls`, TLS only, with a self-signed certificate (its PEM as the CA). */
-async function startRedis(password?: string, tls?: { cert: string; key: string }): Promise<RedisServer> {
-  const port = await freePort();
+async function startRedis(password?: string, tls?: { cert: string; key: string }, port?: number): Promise<RedisServer> {
+  port ??= await freePort();
   const dir = tmp('redis');
   const listen = tls
     ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.cert, '--tls-auth-clients', 'no']
@@ -357,5 +357,37 @@ describe('run queue on a real redis-server', { skip: hasRedis ? false : 'redis-s
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/experiments/queue/worker.ts', '--queue', url], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /worker: Cannot reach Redis/);
+  });
+});
+
+describe('Redis restarted in the middle of a sweep', { skip: hasRedis ? false : 'redis-server not installed (apt-get install redis-server)' }, () => {
+  test('the coordinator says so, queues again the runs the empty server lost, and every run completes once', { timeout: 180_000 }, async () => {
+    let redis = await startRedis();
+    const worker = await startWorker(redis.url);
+    const dir = tmp('redis-restart');
+    const warnings: string[] = [];
+    try {
+      const sweep = runExperiments({
+        ids: IDS, profile: 'smoke', resultsDir: dir, queue: redis.url,
+        onEvent: (e) => { if (e.kind === 'warning') warnings.push(e.message); },
+      });
+      await waitFor('a run to start', () => worker.starts().length > 0, 90_000);
+      await redis.stop(); // no persistence: the queue's jobs are gone with it
+      await waitFor('the lost connection to be reported', () => warnings.some((w) => /^Lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+ .*reconnecting.*Ctrl-C/s.test(w)), 30_000);
+      redis = await startRedis(undefined, undefined, redis.port);
+      const summary = await sweep;
+      assert.deepEqual(summary.records.map((r) => r.status), Array(RUNS).fill('ok'));
+      assert.equal(recordsIn(dir).size, RUNS);
+      assert.ok(warnings.some((w) => /^Redis at redis:\/\/127\.0\.0\.1:\d+ is back after \d+ s; it had lost \d+ queued run\(s\) .*queued again\.$/.test(w)), warnings.join('\n'));
+      assert.equal(warnings.filter((w) => w.startsWith('Lost the connection')).length, 1, 'one outage, one message');
+      // The worker: one line when the outage starts and one when it ends, not one per reconnection attempt.
+      await waitFor('the worker to reconnect', () => worker.lines.some((l) => /^reconnected to Redis after \d+ s$/.test(l)), 30_000);
+      assert.equal(worker.lines.filter((l) => /^lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+; reconnecting/.test(l)).length, 1, worker.lines.join('\n'));
+      assert.ok(!worker.lines.some((l) => /ECONNREFUSED/.test(l)), worker.lines.join('\n'));
+    } finally {
+      await worker.stop();
+      await redis.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -339,7 +339,7 @@ export async function runExperiments(opts: RunnerOptions = {}): Promise<RunSumma
   const train = async (runs: PlannedRun[]) => {
     if (opts.queue) {
       if (runs.length) {
-        await runInQueue(runs, backend, { url: opts.queue, force }, claim,
+        await runInQueue(runs, backend, { url: opts.queue, force, warn }, claim,
           (run, worker) => emit({ kind: 'run-start', run, worker }),
           (run, worker, event) => emit({ kind: 'run-progress', run, worker, event }),
           complete);

@@ -76,3 +76,32 @@ export async function assertRedisReachable(url: string, timeoutMs = 5000): Promi
     client.disconnect();
   }
 }
+
+/** What watchConnection needs of a BullMQ queue, worker or event stream's getBackend(). */
+interface ConnectionEvents {
+  on(event: 'ready' | 'close', listener: () => void): unknown;
+}
+
+/**
+ * Reports an outage of Redis once: `onLost` when a connection of any of `backends` closes, `onBack`
+ * (with the outage's length) at the next 'ready', while ioredis reconnects in between. `stop()`
+ * before closing them on purpose. `down` tells whether an outage is under way.
+ */
+export function watchConnection(backends: ConnectionEvents[], onLost: () => void, onBack: (seconds: number) => void): { stop(): void; readonly down: boolean } {
+  let lostAt: number | undefined;
+  let stopped = false;
+  for (const b of backends) {
+    b.on('close', () => {
+      if (stopped || lostAt !== undefined) return;
+      lostAt = Date.now();
+      onLost();
+    });
+    b.on('ready', () => {
+      if (stopped || lostAt === undefined) return;
+      const seconds = Math.round((Date.now() - lostAt) / 1000);
+      lostAt = undefined;
+      onBack(seconds);
+    });
+  }
+  return { stop: () => { stopped = true; }, get down() { return lostAt !== undefined; } };
+}

@@ -8,7 +8,7 @@ import type { BackendInfo } from '../../backend';
 import type { ProgressEvent } from '../../training/types';
 import type { RunOutcome } from '../execute';
 import type { PlannedRun } from '../runner';
-import { assertRedisReachable, connectionOptions, QUEUE_NAME } from './connection';
+import { assertRedisReachable, connectionOptions, QUEUE_NAME, redactUrl, watchConnection } from './connection';
 import { codeOrigin, decodeOutcome, jobIdOf, type RunJobData } from './job';
 
 export interface QueueRunOptions {
@@ -16,6 +16,8 @@ export interface QueueRunOptions {
   url: string;
   /** Recompute runs whose job finished earlier (the runner's --force). */
   force?: boolean;
+  /** Told when the connection to Redis is lost and when it is back (the runner prints it). */
+  warn?: (message: string) => void;
 }
 
 /** A job that failed outright (an exception in the worker, e.g. its training process died) is retried once. */
@@ -44,8 +46,10 @@ export async function runInQueue(
   const connection = connectionOptions(opts.url);
   const queue = new Queue(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
-  queue.on('error', () => {}); // connection trouble after the start: ioredis reconnects
+  queue.on('error', () => {}); // connection trouble after the start: reported below, ioredis reconnects
   events.on('error', () => {});
+  const warn = opts.warn ?? (() => {});
+  let watcher: ReturnType<typeof watchConnection> | undefined;
   try {
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     const byJobId = new Map(runs.map((r) => [jobIdOf(r.hash), r]));
@@ -113,9 +117,33 @@ export async function runInQueue(
         finish(run, errorOutcome(`Run failed on the job queue (${attempts} attempt(s)): ${(err as Error)?.message ?? String(err)}`));
       }
     };
+    // Redis lost mid-sweep: say so once, keep waiting (the workers keep training, ioredis reconnects),
+    // and when it is back queue again every run whose job is gone (a server restarted without its
+    // data); a run whose job is still there is collected as usual.
+    const mine: PlannedRun[] = [];
+    const where = redactUrl(opts.url);
+    const requeueLost = async (seconds: number) => {
+      try {
+        const lost: PlannedRun[] = [];
+        for (const run of mine) {
+          const id = jobIdOf(run.hash);
+          if (!finished.has(id) && !(await Job.fromId(queue, id))) lost.push(run);
+        }
+        await Promise.all(lost.map(enqueue));
+        warn(`Redis at ${where} is back after ${seconds} s${lost.length ? `; it had lost ${lost.length} queued run(s) (restarted without its data?), queued again` : ''}.`);
+      } catch (err) {
+        warn(`Redis at ${where} is back, but checking the queued runs failed (${(err as Error).message}); a run whose job was lost will not finish: stop with Ctrl-C and run again.`);
+      }
+    };
+    watcher = watchConnection([queue.getBackend(), events.getBackend()],
+      () => warn(`Lost the connection to Redis at ${where} (${new Date().toLocaleTimeString()}); reconnecting. `
+        + 'Workers keep training, and runs that finish meanwhile are collected once it is back; Ctrl-C stops waiting and keeps every record written so far.'),
+      (seconds) => void requeueLost(seconds));
     // Claimed here, all at once: the queue, not this process, decides when each one trains.
-    await Promise.all(runs.filter(claim).map(collect));
+    mine.push(...runs.filter(claim));
+    await Promise.all(mine.map(collect));
   } finally {
+    watcher?.stop();
     await Promise.allSettled([events.close(), queue.close()]);
   }
 }
