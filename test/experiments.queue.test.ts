@@ -13,7 +13,7 @@ import { initBackend } from '../src/backend';
 import { readRecord, recordPath } from '../src/experiments/cache';
 import { projectRoot } from '../src/experiments/fingerprint';
 import { assertRedisReachable, connectionOptions, QUEUE_NAME } from '../src/experiments/queue/connection';
-import { decodeOutcome, encodeOutcome, jobIdOf, runIdentity, validateJob, type RunJobData } from '../src/experiments/queue/job';
+import { codeOrigin, decodeOutcome, encodeOutcome, jobIdOf, runIdentity, validateJob, type RunJobData } from '../src/experiments/queue/job';
 import { parseCliArgs } from '../src/experiments/cli';
 import { runExperiments } from '../src/experiments/runner';
 import { planRuns } from '../src/experiments/plan';
@@ -251,7 +251,9 @@ describe('run queue on a real redis-server', { skip: hasRedis ? false : 'redis-s
       await queue.add('x', data, { jobId: jobIdOf(hash) });
       await waitFor('the job to fail', async () => (await Job.fromId(queue, jobIdOf(hash)))!.isFailed(), 30_000);
       const job = (await Job.fromId(queue, jobIdOf(hash)))!;
-      assert.match(job.failedReason, /refused by worker .*code differs in src\/training\/loop\.ts.*The coordinator is older: update the coordinator/);
+      const { commit } = codeOrigin();
+      assert.ok(commit, 'the test runs in a git checkout');
+      assert.match(job.failedReason, new RegExp(`refused by worker .*code differs in src/training/loop\\.ts.*The coordinator is older: bring its checkout to this worker's commit \\(git fetch && git checkout ${commit} && npm ci\\)`));
     } finally {
       await queue.close();
     }

@@ -172,9 +172,11 @@ export function identityMismatch(job: RunJobData, backend: BackendInfo, jobId: s
     const coordinator = job.origin;
     let advice = 'Check out the same commit on both machines (git rev-parse HEAD) and restart the worker.';
     if (mine.date && coordinator.date && mine.commit !== coordinator.commit) {
+      // Name the commit: a plain `git pull` can carry the older side past the other one.
+      const checkout = (commit: string) => `git fetch && git checkout ${commit} && npm ci`;
       advice = Date.parse(mine.date) < Date.parse(coordinator.date)
-        ? 'The worker is older: update the worker (git pull && npm ci) and restart it.'
-        : "The coordinator is older: update the coordinator's checkout (git pull && npm ci) and run it again.";
+        ? `The worker is older: bring it to the coordinator's commit (${checkout(coordinator.commit!)}) and restart it.`
+        : `The coordinator is older: bring its checkout to this worker's commit (${checkout(mine.commit!)}), or the workers to the coordinator's, and run it again.`;
     } else if (mine.dirty || coordinator.dirty) {
       advice = `Uncommitted changes in src/ on the ${mine.dirty ? 'worker' : 'coordinator'}: commit or revert them so both sides run the same code.`;
     }
