@@ -77,31 +77,60 @@ export async function assertRedisReachable(url: string, timeoutMs = 5000): Promi
   }
 }
 
-/** What watchConnection needs of a BullMQ queue, worker or event stream's getBackend(). */
-interface ConnectionEvents {
+/** What watchConnection reads of an ioredis client. */
+interface RedisClientState {
+  readonly status: string;
   on(event: 'ready' | 'close', listener: () => void): unknown;
 }
 
+/** The Redis clients behind BullMQ queues, workers and event streams: each one's own, and its blocking one if it has one. */
+export async function redisClientsOf(...owners: Array<{ getBackend(): { client: Promise<unknown>; blockingClient?: Promise<unknown> } }>): Promise<RedisClientState[]> {
+  const clients = owners.flatMap((o) => [o.getBackend().client, o.getBackend().blockingClient]);
+  return (await Promise.all(clients.filter((c) => c !== undefined))) as RedisClientState[];
+}
+
+/** How long a client may stay closed before it counts as an outage: BullMQ itself closes and reopens a
+ *  blocking connection whose read outlived its timeout, which takes milliseconds. */
+const OUTAGE_GRACE_MS = 3000;
+
 /**
- * Reports an outage of Redis once: `onLost` when a connection of any of `backends` closes, `onBack`
- * (with the outage's length) at the next 'ready', while ioredis reconnects in between. `stop()`
- * before closing them on purpose. `down` tells whether an outage is under way.
+ * Reports an outage of Redis once: `onLost` when one of `clients` has stayed closed for `graceMs`,
+ * `onBack` (with the outage's length in seconds) once every client is ready again; ioredis
+ * reconnects in between. `stop()` before closing them on purpose. `closed` is true from a client's
+ * close until all are ready (its connection errors are expected then).
  */
-export function watchConnection(backends: ConnectionEvents[], onLost: () => void, onBack: (seconds: number) => void): { stop(): void; readonly down: boolean } {
-  let lostAt: number | undefined;
+export function watchConnection(clients: RedisClientState[], onLost: () => void, onBack: (seconds: number) => void, graceMs = OUTAGE_GRACE_MS): { stop(): void; readonly closed: boolean } {
+  let closedAt: number | undefined;
+  let reported = false;
+  let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  for (const b of backends) {
-    b.on('close', () => {
-      if (stopped || lostAt !== undefined) return;
-      lostAt = Date.now();
-      onLost();
+  const allReady = () => clients.every((c) => c.status === 'ready');
+  for (const c of clients) {
+    c.on('close', () => {
+      if (stopped || closedAt !== undefined) return;
+      closedAt = Date.now();
+      timer = setTimeout(() => {
+        if (stopped || closedAt === undefined) return;
+        if (allReady()) closedAt = undefined;
+        else {
+          reported = true;
+          onLost();
+        }
+      }, graceMs);
+      timer.unref();
     });
-    b.on('ready', () => {
-      if (stopped || lostAt === undefined) return;
-      const seconds = Math.round((Date.now() - lostAt) / 1000);
-      lostAt = undefined;
-      onBack(seconds);
+    c.on('ready', () => {
+      if (stopped || closedAt === undefined || !allReady()) return;
+      clearTimeout(timer);
+      const seconds = Math.round((Date.now() - closedAt) / 1000);
+      const wasReported = reported;
+      closedAt = undefined;
+      reported = false;
+      if (wasReported) onBack(seconds);
     });
   }
-  return { stop: () => { stopped = true; }, get down() { return lostAt !== undefined; } };
+  return {
+    stop: () => { stopped = true; clearTimeout(timer); },
+    get closed() { return closedAt !== undefined; },
+  };
 }

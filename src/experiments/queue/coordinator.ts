@@ -8,7 +8,7 @@ import type { BackendInfo } from '../../backend';
 import type { ProgressEvent } from '../../training/types';
 import type { RunOutcome } from '../execute';
 import type { PlannedRun } from '../runner';
-import { assertRedisReachable, connectionOptions, QUEUE_NAME, redactUrl, watchConnection } from './connection';
+import { assertRedisReachable, connectionOptions, QUEUE_NAME, redactUrl, redisClientsOf, watchConnection } from './connection';
 import { codeOrigin, decodeOutcome, jobIdOf, type RunJobData } from './job';
 
 export interface QueueRunOptions {
@@ -22,6 +22,8 @@ export interface QueueRunOptions {
 
 /** A job that failed outright (an exception in the worker, e.g. its training process died) is retried once. */
 const ATTEMPTS = 2;
+/** A run whose job vanished from Redis before it finished is queued again at most this often. */
+const MAX_REQUEUES = 3;
 /** Finished jobs stay this long, so a coordinator restarted meanwhile collects them instead of recomputing. */
 const KEEP_SECONDS = 7 * 24 * 3600;
 
@@ -108,20 +110,31 @@ export async function runInQueue(
         finish(run, earlier);
         return;
       }
-      try {
-        const value = await job.waitUntilFinished(events);
-        finish(run, decodeOutcome(String(value)));
-      } catch (err) {
-        const fresh = await Job.fromId(queue, jobIdOf(run.hash));
-        const attempts = fresh?.attemptsMade ?? job.attemptsMade;
-        finish(run, errorOutcome(`Run failed on the job queue (${attempts} attempt(s)): ${(err as Error)?.message ?? String(err)}`));
+      for (let requeued = 0; ; requeued++) {
+        try {
+          const value = await job.waitUntilFinished(events);
+          finish(run, decodeOutcome(String(value)));
+          return;
+        } catch (err) {
+          const fresh = await Job.fromId(queue, jobIdOf(run.hash));
+          // Gone from Redis (restarted without its data, or removed by hand), not failed: queue it again.
+          if (!fresh && !finished.has(jobIdOf(run.hash)) && requeued < MAX_REQUEUES) {
+            job = await enqueue(run);
+            continue;
+          }
+          const attempts = fresh?.attemptsMade ?? job.attemptsMade;
+          finish(run, errorOutcome(`Run failed on the job queue (${attempts} attempt(s)): ${(err as Error)?.message ?? String(err)}`));
+          return;
+        }
       }
     };
     // Redis lost mid-sweep: say so once, keep waiting (the workers keep training, ioredis reconnects),
     // and when it is back queue again every run whose job is gone (a server restarted without its
-    // data); a run whose job is still there is collected as usual.
+    // data); a run whose job is still there is collected as usual. Times in the messages keep two
+    // outages apart (the runner prints a message once).
     const mine: PlannedRun[] = [];
     const where = redactUrl(opts.url);
+    const now = () => new Date().toLocaleTimeString();
     const requeueLost = async (seconds: number) => {
       try {
         const lost: PlannedRun[] = [];
@@ -130,20 +143,20 @@ export async function runInQueue(
           if (!finished.has(id) && !(await Job.fromId(queue, id))) lost.push(run);
         }
         await Promise.all(lost.map(enqueue));
-        warn(`Redis at ${where} is back after ${seconds} s${lost.length ? `; it had lost ${lost.length} queued run(s) (restarted without its data?), queued again` : ''}.`);
+        warn(`Redis at ${where} is back (${now()}, after ${seconds} s)${lost.length ? `; it had lost the jobs of ${lost.length} run(s) (restarted without its data?): queued again, to be trained anew` : ''}.`);
       } catch (err) {
-        warn(`Redis at ${where} is back, but checking the queued runs failed (${(err as Error).message}); a run whose job was lost will not finish: stop with Ctrl-C and run again.`);
+        warn(`Redis at ${where} is back (${now()}), but checking the queued runs failed (${(err as Error).message}); a run whose job was lost will not finish: stop with Ctrl-C and run again.`);
       }
     };
-    watcher = watchConnection([queue.getBackend(), events.getBackend()],
-      () => warn(`Lost the connection to Redis at ${where} (${new Date().toLocaleTimeString()}); reconnecting. `
-        + 'Workers keep training, and runs that finish meanwhile are collected once it is back; Ctrl-C stops waiting and keeps every record written so far.'),
+    watcher = watchConnection(await redisClientsOf(queue, events),
+      () => warn(`Lost the connection to Redis at ${where} (${now()}); reconnecting. Workers keep training and their runs are collected `
+        + 'once it is back (a Redis restarted without its data lost the jobs: those runs are queued again). Ctrl-C stops waiting and keeps every record written so far.'),
       (seconds) => void requeueLost(seconds));
     // Claimed here, all at once: the queue, not this process, decides when each one trains.
     mine.push(...runs.filter(claim));
     await Promise.all(mine.map(collect));
   } finally {
-    watcher?.stop();
     await Promise.allSettled([events.close(), queue.close()]);
+    watcher?.stop();
   }
 }

@@ -8,7 +8,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { BackendInfo } from '../../backend';
 import type { ProgressEvent } from '../../training/types';
 import { assertCompiledCodeIsCurrent } from '../fingerprint';
-import { assertRedisReachable, connectionOptions, QUEUE_NAME, redactUrl, watchConnection } from './connection';
+import { assertRedisReachable, connectionOptions, QUEUE_NAME, redactUrl, redisClientsOf, watchConnection } from './connection';
 import { encodeOutcome, identityMismatch, JobRejected, validateJob } from './job';
 import { TrainerPool } from './pool';
 import { describeError, installCliErrorHandlers } from '../../cli-errors';
@@ -79,19 +79,20 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     maxStalledCount: 1, // a run whose worker died is retried once more elsewhere, then recorded as an error
   });
   // An outage is one line when it starts and one when it ends, not one per reconnection attempt.
-  const connection = watchConnection([worker.getBackend()],
-    () => log(`lost the connection to Redis at ${redactUrl(opts.url)}; reconnecting (runs in training go on)`),
-    (seconds) => log(`reconnected to Redis after ${seconds} s`));
+  let outage: ReturnType<typeof watchConnection> | undefined;
   worker.on('error', (err) => {
-    if (!connection.down) log(`queue error: ${err.message}`);
+    if (!outage?.closed) log(`queue error: ${err.message}`);
   });
   await worker.waitUntilReady();
+  outage = watchConnection(await redisClientsOf(worker),
+    () => log(`lost the connection to Redis at ${redactUrl(opts.url)}; reconnecting (runs in training go on)`),
+    (seconds) => log(`reconnected to Redis after ${seconds} s`));
   log(`worker ${name}: ${concurrency} slot(s), backend ${backend.name} [${backend.patches.join(', ')}], queue ${QUEUE_NAME} on ${redactUrl(opts.url)}`);
   return {
     backend,
     async close() {
-      connection.stop();
-      await worker.close();
+      await worker.close(); // waits for the runs in training, whose outages are still reported
+      outage!.stop();
       pool.close();
     },
   };
