@@ -38,7 +38,8 @@ function trajectory(name: OptimizerName, hp: Hyperparams, sizes: number[], steps
   else removeWasmPatches({ keepFixes: true });
   try {
     assert.equal(canFuseUpdate(name, 1000), fused, `fused path ${fused ? 'on' : 'off'} for ${name}`);
-    const vars = sizes.map((n, i) => tf.variable(tf.tensor1d(values(n, 10 + i, -1, 1)), true, `fused_test_${name}_${fused}_${i}_${Math.random()}`));
+    // Made in a tidy, as models make them: alone on their buffers, so sizes that are multiples of 4 update in place.
+    const vars = tf.tidy(() => sizes.map((n, i) => tf.variable(tf.tensor1d(values(n, 10 + i, -1, 1)), true, `fused_test_${name}_${fused}_${i}_${Math.random()}`)));
     const opt = createOptimizer(name, hp);
     const out: Float32Array[][] = [];
     for (let t = 0; t < steps; t++) {
@@ -68,8 +69,9 @@ function assertClose(actual: Float32Array, expected: Float32Array, label: string
   }
 }
 
-// Sizes: < 4 (rule path), exactly 4, not a multiple of 4 (overlapping last vector), larger.
-const SIZES = [3, 4, 7, 10, 129, 1001];
+// Sizes: < 4 (rule path), exactly 4, not a multiple of 4 (overlapping last vector: a new buffer),
+// multiples of 4 (in place), larger.
+const SIZES = [3, 4, 7, 10, 128, 129, 1001];
 const CASES: Array<[OptimizerName, Hyperparams]> = [
   ['sgd', { learningRate: 0.1 }],
   ['sgd', { learningRate: 0.1, weightDecay: 0.01 }],
@@ -113,6 +115,57 @@ test('fused state (getWeights) matches the rule’s, so a checkpoint moves betwe
   const [ruled, fused] = [await run(false), await run(true)];
   assert.deepEqual(fused.map((x) => x.name), ruled.map((x) => x.name));
   fused.forEach((x, i) => assertClose(x.data, ruled[i].data, x.name));
+});
+
+test('the update runs in place only where no other tensor shares the memory, with the same bits either way', () => {
+  const n = 128;
+  for (const [name, hp] of CASES) {
+    const label = `${name} ${JSON.stringify(hp, (_k, v) => (typeof v === 'function' ? 'schedule' : v))}`;
+    const run = (holdClones: boolean) => {
+      // Made in a tidy: a variable shares its initial tensor's buffer until that tensor is disposed.
+      const v = tf.tidy(() => tf.variable(tf.tensor1d(values(n, 5, -1, 1)), true, `in_place_${name}_${holdClones}_${Math.random()}`));
+      const opt = createOptimizer(name, hp);
+      const firstId = v.dataId;
+      const states: Float32Array[] = [Float32Array.from(v.dataSync())];
+      const clones: tf.Tensor[] = [];
+      for (let t = 0; t < 3; t++) {
+        if (holdClones) clones.push(tf.clone(v)); // shares v's buffer (refcount), so it must not be written over
+        const g = tf.tensor1d(values(n, 70 + t, -0.5, 0.5));
+        opt.applyGradients({ [v.name]: g });
+        g.dispose();
+        states.push(Float32Array.from(v.dataSync()));
+      }
+      assert.equal(v.dataId === firstId, !holdClones, `${label}: in place ${holdClones ? 'not ' : ''}expected`);
+      clones.forEach((c, t) => assert.deepEqual(c.dataSync(), states[t], `${label}: a clone keeps its values`));
+      tf.dispose([v, ...clones]);
+      opt.dispose();
+      return states;
+    };
+    assert.deepEqual(run(false), run(true), label);
+  }
+});
+
+test('a weight updated in place is not read through XNNPACK\'s packed copy of its old values', () => {
+  // 8 × 16 · 16 × 4: fewer than 8 columns, so stock XNNPACK runs the product and keeps W packed by tensor id.
+  const w = tf.tidy(() => tf.variable(tf.tensor2d(values(64, 9, -1, 1), [16, 4]), true, `packed_w_${Math.random()}`));
+  const x = tf.tensor2d(values(128, 8, -1, 1), [8, 16]);
+  const opt = createOptimizer('sgd', { learningRate: 0.5 });
+  const firstId = w.dataId;
+  tf.matMul(x, w).dispose();
+  const g = tf.tensor2d(values(64, 11, -1, 1), [16, 4]);
+  opt.applyGradients({ [w.name]: g });
+  assert.equal(w.dataId, firstId, 'updated in place');
+  const got = tf.matMul(x, w).dataSync();
+  const [xs, ws] = [x.dataSync(), w.dataSync()];
+  for (let i = 0; i < 8; i++) {
+    for (let j = 0; j < 4; j++) {
+      let want = 0;
+      for (let k = 0; k < 16; k++) want += xs[i * 16 + k] * ws[k * 4 + j];
+      assert.ok(Math.abs(got[i * 4 + j] - want) < 1e-5, `[${i}, ${j}]: ${got[i * 4 + j]} from the new weights ${want}`);
+    }
+  }
+  tf.dispose([w, x, g]);
+  opt.dispose();
 });
 
 test('optimizers without a transcription, and tensors under 4 elements, run the rule', () => {

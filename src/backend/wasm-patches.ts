@@ -67,7 +67,7 @@ const PATCHES: WasmPatch[] = [
   {
     name: 'fused-optimizer-update',
     kind: 'speed',
-    description: "One kernel per parameter tensor for an optimizer step (the rule's element-wise transcription) instead of 5–15 tfjs ops",
+    description: "One kernel per parameter tensor for an optimizer step (the rule's element-wise transcription) instead of 5–15 tfjs ops, written over the parameter and its state in place where no other tensor shares their memory",
     install: installFusedUpdate,
   },
   {

@@ -2,7 +2,7 @@
 // stably named state variables, the step counter, learning-rate schedules, cached coefficient scalars,
 // getWeights/setWeights, getConfig/fromConfig and serialization registration. Rules hold only math.
 import * as tf from '@tensorflow/tfjs';
-import { canFuseUpdate, runFusedUpdate } from '../backend/patches/fused-update';
+import { canFuseUpdate, fusedUpdateInPlace, runFusedUpdate } from '../backend/patches/fused-update';
 import { resolveHyperparams, serializeHyperparams, type ResolvedHyperparams } from './hyperparams';
 import { isSchedule, learningRateAt } from './schedules';
 import type {
@@ -58,7 +58,8 @@ export abstract class RuleOptimizer extends tf.Optimizer {
     const hp = { ...this.hyperparams, learningRate: this.currentLearningRate } as Record<HyperparameterKey, number>;
     const coefficients = this.rule.coefficients(hp, t);
     // On wasm, one kernel per parameter runs the rule's element-wise transcription (see
-    // src/backend/patches/fused-update.ts); elsewhere, or when that patch is off, the rule's ops run.
+    // src/backend/patches/fused-update.ts), over θ and its state in place where nothing else shares
+    // their memory; elsewhere, or when that patch is off, the rule's ops run.
     let c: Record<string, tf.Scalar> | undefined; // created on first use: the fused path needs none
     const registered = tf.engine().registeredVariables;
     tf.tidy(() => {
@@ -71,7 +72,9 @@ export abstract class RuleOptimizer extends tf.Optimizer {
         const slot = this.slotFor(name, p, hp);
         const state: StateTensors = {};
         for (const [key, variable] of slot) state[key] = variable;
-        const next = canFuseUpdate(this.optimizerName, p.size)
+        const fused = canFuseUpdate(this.optimizerName, p.size);
+        if (fused && fusedUpdateInPlace(this.optimizerName, p, g, Object.fromEntries(slot), coefficients, hp)) continue;
+        const next = fused
           ? runFusedUpdate(this.optimizerName, p, g, state, coefficients, hp)
           : this.rule.update(state, g, p, (c ??= this.coefficientScalars(coefficients)), hp);
         p.assign(next.param);

@@ -17,6 +17,10 @@ export const FUSED_UPDATE_KERNEL = 'AtlasFusedUpdate';
 /** The parts of tfjs-backend-wasm's backend this kernel reads. */
 interface WasmInternals {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  refCount(dataId: tf.DataId): number;
+  dataIdNextNumber: number;
+  dataIdMap: { get(dataId: tf.DataId): { id: number; memoryOffset: number } | undefined };
+  wasm: { tfjs: { registerTensor(id: number, size: number, memoryOffset: number): void; disposeData(id: number): void } };
 }
 
 type Exports = SimdKernels;
@@ -93,6 +97,48 @@ export const installFusedUpdate = () => addMissingWasmKernel(FUSED_UPDATE_KERNEL
 /** True when the active backend runs the fused update of `optimizer` for a parameter of `size` elements. */
 export function canFuseUpdate(optimizer: string, size: number): boolean {
   return size >= 4 && FUSED_UPDATES[optimizer] !== undefined && tf.getKernel(FUSED_UPDATE_KERNEL, tf.getBackend()) !== undefined;
+}
+
+/**
+ * The fused update written over θ and its state variables in place, where nothing else can see
+ * their memory: no tensors to allocate, assign and free per parameter (1–4 of them), and no fresh
+ * buffers to write (Adam over the CNN's 1.4 M weights: 1.7 → 1.3 ms; its 36-kernel MLP step loses
+ * ≈ 15 µs of engine work per parameter tensor). Returns false, having done nothing, where it cannot:
+ * another tensor shares one of the buffers (a clone, a reshape: it must keep the old values), a
+ * shape or dtype does not match (the kernel reports it), or the size is not a multiple of 4 (the
+ * kernels' last vector overlaps the one before it, which in place would be updated twice).
+ */
+export function fusedUpdateInPlace(optimizer: string, p: tf.Variable, g: tf.Tensor, state: Record<string, tf.Variable | undefined>, coefficients: Record<string, number>, hp: Record<string, number>): boolean {
+  const update = FUSED_UPDATES[optimizer];
+  if (!update || p.size % 4 !== 0) return false;
+  const backend = tf.backend() as unknown as WasmInternals;
+  const written: Record<string, tf.Tensor> = { p };
+  for (const key of update.stateKeys(hp)) {
+    const s = state[key];
+    if (!s) return false;
+    written[key] = s;
+  }
+  const all = [g, ...Object.values(written)];
+  if (all.some((t) => t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, p.shape))) return false;
+  if (Object.values(written).some((t) => backend.refCount(t.dataId) !== 1)) return false;
+  const named: Record<string, tf.Tensor> = { ...written, g };
+  update.call(simdKernels(backend), (key) => heapOffset(backend, named[key.replace(/'$/, '')]), p.size, coefficients);
+  for (const t of Object.values(written)) forgetCachedCopies(backend, t);
+  return true;
+}
+
+/**
+ * A buffer rewritten in place gets a new id in the wasm module (the same memory, registered anew;
+ * the old id disposed), so nothing cached under the old id is used again: XNNPACK keeps the packed
+ * copy of a product's right operand, and of a convolution's filter, by tensor id.
+ */
+function forgetCachedCopies(backend: WasmInternals, t: tf.Tensor): void {
+  const entry = backend.dataIdMap.get(t.dataId);
+  if (!entry) throw new Error(`${FUSED_UPDATE_KERNEL}: tensor data is not on the wasm backend.`);
+  const id = backend.dataIdNextNumber++;
+  backend.wasm.tfjs.registerTensor(id, t.size, entry.memoryOffset);
+  backend.wasm.tfjs.disposeData(entry.id);
+  entry.id = id;
 }
 
 /**
