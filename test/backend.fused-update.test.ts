@@ -145,6 +145,27 @@ test('the update runs in place only where no other tensor shares the memory, wit
   }
 });
 
+test('a held copy of an optimizer state keeps its values (that step writes new buffers instead)', async () => {
+  const run = async (hold: boolean) => {
+    const v = tf.tidy(() => tf.variable(tf.tensor1d(values(128, 6, -1, 1)), true, `state_copy_${hold}_${Math.random()}`));
+    const opt = createOptimizer('adam', { learningRate: 0.01 });
+    const g = tf.tensor1d(values(128, 80, -0.5, 0.5));
+    opt.applyGradients({ [v.name]: g });
+    const weights = await opt.getWeights();
+    weights[0].tensor.dispose(); // the step count, a new scalar; the rest are the state variables
+    const m = weights.find((w) => w.name.endsWith('/m'))!.tensor;
+    const held = hold ? tf.clone(m) : undefined;
+    const before = Float32Array.from(m.dataSync());
+    opt.applyGradients({ [v.name]: g });
+    if (held) assert.deepEqual(held.dataSync(), before, 'the copy of m is unchanged');
+    const out = [Float32Array.from(v.dataSync()), Float32Array.from(m.dataSync())];
+    tf.dispose([v, g, ...(held ? [held] : [])]);
+    opt.dispose();
+    return out;
+  };
+  assert.deepEqual(await run(true), await run(false));
+});
+
 test('a weight updated in place is not read through XNNPACK\'s packed copy of its old values', () => {
   // 8 × 16 · 16 × 4: fewer than 8 columns, so stock XNNPACK runs the product and keeps W packed by tensor id.
   const w = tf.tidy(() => tf.variable(tf.tensor2d(values(64, 9, -1, 1), [16, 4]), true, `packed_w_${Math.random()}`));

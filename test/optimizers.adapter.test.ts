@@ -46,7 +46,9 @@ for (const name of OPTIMIZER_NAMES) {
     const b = createOptimizer(name, hp);
     const vb = tf.variable(va.clone(), true, `adapter_test_${uid++}`);
     // Restoring under another variable name: rename the state entries (what a model reload does).
+    const before = tf.memory().numTensors;
     await b.setWeights(saved.map((w) => ({ name: w.name.replace(va.name, vb.name), tensor: w.tensor })));
+    assert.equal(tf.memory().numTensors, before + saved.length - 1, 'one new variable per state entry (the step count is a number), nothing else');
     saved.forEach((w) => w.tensor.dispose()); // setWeights copies
     assert.equal(b.iterations, 3);
     GRADS.slice(3).forEach((g) => {

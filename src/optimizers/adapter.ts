@@ -171,7 +171,8 @@ export abstract class RuleOptimizer extends tf.Optimizer {
     this.disposeSlots();
     for (const [param, byKey] of incoming) {
       const slot: Slot = new Map();
-      for (const [key, tensor] of byKey) slot.set(key, tf.variable(tensor.clone(), false));
+      // In a tidy: the variable keeps the clone's buffer, and the clone itself would leak.
+      for (const [key, tensor] of byKey) slot.set(key, tf.tidy(() => tf.variable(tensor.clone(), false)));
       this.slots.set(param, slot);
     }
     this.unclaimed = [...incoming.keys()];

@@ -3,10 +3,12 @@
 ;; src/optimizers/<name>.ts, operation for operation in float32 (same order, same rounding).
 ;; Assembled into simd-kernels-binary.ts by `npm run build:wasm-kernels` (checked by a test).
 ;;
-;; Pointers are byte offsets into tfjs's own wasm memory (imported); n ≥ 4 elements. Outputs are
-;; fresh tensors, never the inputs, so the last vector may overlap the one before it
-;; (offset clamped to n−4): recomputing an element writes the same value again, and no scalar tail
-;; loop is needed.
+;; Pointers are byte offsets into tfjs's own wasm memory (imported); n ≥ 4 elements. The last vector
+;; may overlap the one before it (offset clamped to n−4): into fresh outputs, recomputing an element
+;; writes the same value again, and no scalar tail loop is needed. The optimizer updates may also run
+;; in place (outputs = inputs, src/backend/patches/fused-update.ts fusedUpdateInPlace), which is
+;; right only because each iteration loads all of its elements before storing any, and only for
+;; n % 4 = 0 (then no vector overlaps another).
 (module
   (import "env" "memory" (memory 0))
 
