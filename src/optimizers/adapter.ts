@@ -73,7 +73,7 @@ export abstract class RuleOptimizer extends tf.Optimizer {
         const state: StateTensors = {};
         for (const [key, variable] of slot) state[key] = variable;
         const fused = canFuseUpdate(this.optimizerName, p.size);
-        if (fused && fusedUpdateInPlace(this.optimizerName, p, g, Object.fromEntries(slot), coefficients, hp)) continue;
+        if (fused && fusedUpdateInPlace(this.optimizerName, p, g, state, coefficients, hp)) continue;
         const next = fused
           ? runFusedUpdate(this.optimizerName, p, g, state, coefficients, hp)
           : this.rule.update(state, g, p, (c ??= this.coefficientScalars(coefficients)), hp);

@@ -66,6 +66,15 @@ export interface FusedUpdateAttrs {
   coefficients: Record<string, number>;
 }
 
+/** Why the inputs {p, g, state…} cannot go to a fused update (missing, not float32 of θ's shape), else undefined. */
+function inputProblem(named: Record<string, tf.TensorInfo | undefined>, shape: number[]): string | undefined {
+  for (const [key, t] of Object.entries(named)) {
+    if (t === undefined) return `missing input "${key}".`;
+    if (t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, shape)) return `"${key}" must be float32 of θ's shape [${shape}], got ${t.dtype} [${t.shape}].`;
+  }
+  return undefined;
+}
+
 /** Inputs {p, g, s0, s1, …} (float32, same shape, ≥ 4 elements) → outputs [θ', s0', s1', …]. */
 export const fusedUpdate: WasmKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
   const a = attrs as unknown as FusedUpdateAttrs;
@@ -76,12 +85,8 @@ export const fusedUpdate: WasmKernelFunc = ({ inputs, backend, attrs }: KernelAr
   a.stateKeys.forEach((key, i) => (named[key] = inputs[`s${i}`] as tf.TensorInfo));
   const n = tf.util.sizeFromShape(p.shape);
   if (n < 4) throw new Error(`${FUSED_UPDATE_KERNEL}: needs ≥ 4 elements, got shape [${p.shape}] (use the rule's ops).`);
-  for (const [key, t] of Object.entries(named)) {
-    if (t === undefined) throw new Error(`${FUSED_UPDATE_KERNEL}: missing input "${key}".`);
-    if (t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, p.shape)) {
-      throw new Error(`${FUSED_UPDATE_KERNEL}: "${key}" must be float32 of θ's shape [${p.shape}], got ${t.dtype} [${t.shape}].`);
-    }
-  }
+  const problem = inputProblem(named, p.shape);
+  if (problem) throw new Error(`${FUSED_UPDATE_KERNEL}: ${problem}`);
   const wasm = backend as unknown as WasmInternals;
   const outs = ['p', ...a.stateKeys].map((key) => {
     const out = wasm.makeOutput(p.shape, 'float32');
@@ -108,22 +113,17 @@ export function canFuseUpdate(optimizer: string, size: number): boolean {
  * shape or dtype does not match (the kernel reports it), or the size is not a multiple of 4 (the
  * kernels' last vector overlaps the one before it, which in place would be updated twice).
  */
-export function fusedUpdateInPlace(optimizer: string, p: tf.Variable, g: tf.Tensor, state: Record<string, tf.Variable | undefined>, coefficients: Record<string, number>, hp: Record<string, number>): boolean {
+export function fusedUpdateInPlace(optimizer: string, p: tf.Tensor, g: tf.Tensor, state: Record<string, tf.Tensor | undefined>, coefficients: Record<string, number>, hp: Record<string, number>): boolean {
   const update = FUSED_UPDATES[optimizer];
   if (!update || p.size % 4 !== 0) return false;
+  const named: Record<string, tf.Tensor | undefined> = { p, g };
+  for (const key of update.stateKeys(hp)) named[key] = state[key];
+  if (inputProblem(named, p.shape)) return false;
   const backend = tf.backend() as unknown as WasmInternals;
-  const written: Record<string, tf.Tensor> = { p };
-  for (const key of update.stateKeys(hp)) {
-    const s = state[key];
-    if (!s) return false;
-    written[key] = s;
-  }
-  const all = [g, ...Object.values(written)];
-  if (all.some((t) => t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, p.shape))) return false;
-  if (Object.values(written).some((t) => backend.refCount(t.dataId) !== 1)) return false;
-  const named: Record<string, tf.Tensor> = { ...written, g };
-  update.call(simdKernels(backend), (key) => heapOffset(backend, named[key.replace(/'$/, '')]), p.size, coefficients);
-  for (const t of Object.values(written)) forgetCachedCopies(backend, t);
+  const written = Object.entries(named).filter(([key]) => key !== 'g').map(([, t]) => t!);
+  if (written.some((t) => backend.refCount(t.dataId) !== 1)) return false;
+  update.call(simdKernels(backend), (key) => heapOffset(backend, named[key.replace(/'$/, '')]!), p.size, coefficients);
+  for (const t of written) forgetCachedCopies(backend, t);
   return true;
 }
 

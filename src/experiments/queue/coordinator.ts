@@ -132,7 +132,8 @@ export async function runInQueue(
     // and when it is back queue again every run whose job is gone (a server restarted without its
     // data); a run whose job is still there is collected as usual. Times in the messages keep two
     // outages apart (the runner prints a message once).
-    const mine: PlannedRun[] = [];
+    // Claimed here, all at once: the queue, not this process, decides when each one trains.
+    const mine = runs.filter(claim);
     const where = redactUrl(opts.url);
     const now = () => new Date().toLocaleTimeString();
     const requeueLost = async (seconds: number) => {
@@ -152,8 +153,6 @@ export async function runInQueue(
       () => warn(`Lost the connection to Redis at ${where} (${now()}); reconnecting. Workers keep training and their runs are collected `
         + 'once it is back (a Redis restarted without its data lost the jobs: those runs are queued again). Ctrl-C stops waiting and keeps every record written so far.'),
       (seconds) => void requeueLost(seconds));
-    // Claimed here, all at once: the queue, not this process, decides when each one trains.
-    mine.push(...runs.filter(claim));
     await Promise.all(mine.map(collect));
   } finally {
     await Promise.allSettled([events.close(), queue.close()]);
